@@ -1,0 +1,27 @@
+#pragma once
+// Security response headers (domain.headers): CSP with frame-ancestors (or X-Frame-Options),
+// X-Content-Type-Options, Referrer-Policy, and HSTS on HTTPS responses.
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lg::analyze {
+
+struct HeaderProblem {
+  std::string header;  ///< the header concerned
+  std::string message; ///< what is wrong and why it matters
+  bool serious = true; ///< false: a weakness (warn), true: missing or broken (fail)
+};
+
+/// A Content-Security-Policy parsed into directive -> source list (names lower-case; the first
+/// occurrence of a directive wins, as CSP3 §2.2.1 says).
+std::map<std::string, std::vector<std::string>> parse_csp(std::string_view policy);
+
+/// Judges the headers of one response. `headers` are name/value pairs as received; `https` says
+/// whether the response came over TLS (HSTS is judged only then).
+std::vector<HeaderProblem>
+judge_security_headers(const std::vector<std::pair<std::string, std::string>>& headers, bool https);
+
+} // namespace lg::analyze

@@ -1,0 +1,43 @@
+#pragma once
+// The API description: operations from an OpenAPI 3 document (JSON or YAML) or from a hand list,
+// and the endpoint patterns of api.public / api.admin_only / api.shared.
+
+#include "util/expected.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lg::analyze {
+
+struct Operation {
+  std::string method; ///< upper case
+  std::string path;   ///< the template, e.g. /api/records/{id}
+  std::vector<std::string> path_params;
+  bool spec_public = false; ///< the description says so: effective `security` is [] or has {}
+  bool spec_admin = false;  ///< x-admin-only: true
+  std::string summary;
+};
+
+/// Operations of an OpenAPI 3.x document already parsed into JSON, sorted by path, then by method
+/// in the order get, put, post, delete, options, head, patch, trace.
+/// Errors (kind parse) say what is missing.
+Expected<std::vector<Operation>> parse_openapi(const nlohmann::json& doc);
+
+/// "GET /api/records/{id}" -> Operation. Errors name the malformed entry.
+Expected<Operation> parse_endpoint(std::string_view text);
+
+/// Whether `pattern` ("[METHOD ]/path/glob", `*` one segment, `**` any number) matches the
+/// operation `method` `path`. A template parameter `{x}` is a segment that `*` and `**` match.
+bool pattern_matches(std::string_view pattern, std::string_view method, std::string_view path);
+
+/// True when any of `patterns` matches.
+bool any_pattern_matches(const std::vector<std::string>& patterns, std::string_view method,
+                         std::string_view path);
+
+/// `path` with each {param} replaced by `value`.
+std::string fill_path(std::string_view path, std::string_view value);
+
+} // namespace lg::analyze

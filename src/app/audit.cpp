@@ -1,0 +1,142 @@
+// `launchgate audit`, step by step: build the real adapters, run the asked-for gates through the
+// registry, compute the verdict, and write the scorecard and every requested report.
+
+#include "app/audit.hpp"
+
+#include "checks/catalog.hpp"
+#include "checks/registry.hpp"
+#include "engine/context.hpp"
+#include "launchgate/version.hpp"
+#include "net/impl/curl_http.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <unistd.h>
+
+namespace lg::app {
+namespace {
+
+std::string rfc3339_now() {
+  auto now = std::chrono::system_clock::now();
+  std::time_t t = std::chrono::system_clock::to_time_t(now);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+bool write_file(const std::string& path, const std::string& content) {
+  // Write beside the destination, then rename: a failed run never leaves half a report.
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << content) || !out.flush())
+      return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
+}
+
+} // namespace
+
+report::Format format_for_file(const std::string& path, report::Format fallback) {
+  auto ext = std::filesystem::path(path).extension().string();
+  if (ext.size() > 1)
+    if (auto f = report::parse_format(ext.substr(1)))
+      return *f;
+  if (ext == ".txt")
+    return report::Format::text;
+  if (ext == ".xml")
+    return report::Format::junit;
+  if (ext == ".htm")
+    return report::Format::html;
+  return fallback;
+}
+
+int validate_audit_options(const AuditOptions& options) {
+  for (const auto& gate : options.gates) {
+    if (std::find(std::begin(k_gates), std::end(k_gates), gate) == std::end(k_gates)) {
+      std::string known;
+      for (auto g : k_gates)
+        known += (known.empty() ? "" : ", ") + std::string(g);
+      fmt::print(stderr, "launchgate: unknown gate '{}' in --only (known: {})\n", gate, known);
+      return 2;
+    }
+  }
+  return 0;
+}
+
+int run_audit(const Config& config, const AuditOptions& options) {
+  auto started = std::chrono::steady_clock::now();
+  Report report;
+  report.tool_version = k_version;
+  report.base_url = config.target.base_url;
+  report.started_at = rfc3339_now();
+  for (auto g : k_gates)
+    if (options.gates.empty() ||
+        std::find(options.gates.begin(), options.gates.end(), g) != options.gates.end())
+      report.gates.emplace_back(g);
+
+  // 1. The real adapters, behind the interfaces the checks see.
+  net::CurlOptions curl;
+  curl.timeout_ms = config.target.timeout_ms;
+  curl.max_body_bytes = config.target.max_response_bytes;
+  curl.user_agent = fmt::format("launchgate/{}", k_version);
+  net::CurlHttpClient http(curl);
+  net::SystemClock clock;
+
+  // 2. The run context: scope guard, sessions, API description.
+  engine::RunOptions run;
+  run.allow_writes = options.allow_writes;
+  if (options.verbose)
+    run.log = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
+  engine::Context context(config, engine::Services{http, clock}, run);
+
+  // 3. The checks of the asked-for gates, with progress on a terminal only.
+  bool tty = isatty(fileno(stderr)) != 0;
+  auto progress = [&](const CheckMeta& meta) {
+    if (tty && !options.verbose)
+      fmt::print(stderr, "\r\033[Kchecking {}…", meta.id);
+    else if (options.verbose)
+      fmt::print(stderr, "checking {}\n", meta.id);
+  };
+  report.checks = checks::run_checks(context, report.gates, progress);
+  if (tty && !options.verbose)
+    fmt::print(stderr, "\r\033[K");
+
+  // 4. The verdict and the order in which the work should be done.
+  report.verdict = compute_verdict(report.checks);
+  sort_for_report(report.checks);
+  report.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+
+  // 5. The outputs: each file in the format of its extension, then the scorecard.
+  int status = exit_code(report.verdict);
+  for (const auto& file : options.output.files) {
+    auto format = format_for_file(file, options.output.stdout_format);
+    if (!write_file(file, report::render(report, format))) {
+      fmt::print(stderr, "launchgate: cannot write {}: {}\n", file, std::strerror(errno));
+      status = 2;
+    }
+  }
+  if (!options.output.quiet) {
+    auto format = options.output.stdout_format;
+    report::RenderOptions render;
+    render.color = format == report::Format::text && isatty(fileno(stdout)) != 0 &&
+                   std::getenv("NO_COLOR") == nullptr;
+    std::string out = report::render(report, format, render);
+    std::fwrite(out.data(), 1, out.size(), stdout);
+    std::fflush(stdout);
+  }
+  return status;
+}
+
+} // namespace lg::app

@@ -1,0 +1,140 @@
+// The command line: subcommands audit, demo, init and checks on CLI11, the exit codes of DESIGN.md
+// and the one top-level catch of the program.
+
+#include "app/main.hpp"
+
+#include "app/audit.hpp"
+#include "app/commands.hpp"
+#include "launchgate/version.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+namespace lg::app {
+namespace {
+
+constexpr int k_usage = 2;
+constexpr int k_internal = 3;
+
+/// --format, -o, -q, --only, --allow-writes, -v: shared by audit and demo.
+struct AuditFlags {
+  std::string format = "text";
+  std::vector<std::string> outputs;
+  std::vector<std::string> only;
+  bool quiet = false;
+  bool allow_writes = false;
+  bool verbose = false;
+
+  void add_to(CLI::App& cmd) {
+    cmd.add_option("--format", format, "stdout format: text, json, sarif, junit, md, html")
+        ->capture_default_str();
+    cmd.add_option("-o,--output", outputs,
+                   "write a report to FILE, in the format its extension names (.json .sarif .xml "
+                   ".md .html .txt); repeatable");
+    cmd.add_option("--only", only, "run only these gates (comma-separated)")->delimiter(',');
+    cmd.add_flag("-q,--quiet", quiet, "print nothing on stdout (reports go to -o files)");
+    cmd.add_flag("--allow-writes", allow_writes,
+                 "allow write requests (only to objects launchgate creates itself)");
+    cmd.add_flag("-v,--verbose", verbose, "log every request (credentials redacted) on stderr");
+  }
+
+  /// The options, or an exit code when a value is wrong.
+  std::variant<AuditOptions, int> build() const {
+    AuditOptions o;
+    auto f = report::parse_format(format);
+    if (!f) {
+      fmt::print(stderr, "launchgate: unknown --format '{}' (text, json, sarif, junit, md, html)\n",
+                 format);
+      return k_usage;
+    }
+    o.output.stdout_format = *f;
+    o.output.files = outputs;
+    o.output.quiet = quiet;
+    o.gates = only;
+    o.allow_writes = allow_writes;
+    o.verbose = verbose;
+    if (int rc = validate_audit_options(o); rc != 0)
+      return rc;
+    return o;
+  }
+};
+
+int dispatch(int argc, char** argv) {
+  CLI::App app{"launchgate: is this client portal ready for its first 100 real users?",
+               "launchgate"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("launchgate ") + k_version);
+  app.footer("Exit codes: 0 ready, 1 not_ready, 2 usage or config error, 3 internal error, "
+             "4 incomplete.");
+
+  auto* audit = app.add_subcommand("audit", "audit a portal described by a launchgate.yaml");
+  std::string config_path = "launchgate.yaml";
+  audit->add_option("-c,--config", config_path, "the config file")->capture_default_str();
+  AuditFlags audit_flags;
+  audit_flags.add_to(*audit);
+
+  auto* demo = app.add_subcommand("demo", "start the sample portal on loopback and audit it");
+  bool hardened = false;
+  int port = 0;
+  demo->add_flag("--hardened", hardened, "run the portal without its planted flaws");
+  demo->add_option("--port", port, "the portal's port (default: a free one)")
+      ->check(CLI::Range(0, 65535));
+  AuditFlags demo_flags;
+  demo_flags.add_to(*demo);
+
+  auto* init = app.add_subcommand("init", "write a commented starter launchgate.yaml");
+  std::string init_path = "launchgate.yaml";
+  bool force = false;
+  init->add_option("path", init_path, "where to write it")->capture_default_str();
+  init->add_flag("-f,--force", force, "overwrite an existing file");
+
+  auto* list = app.add_subcommand("checks", "list the check catalog");
+  std::string list_format = "text";
+  list->add_option("--format", list_format, "text, md or json")->capture_default_str();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : k_usage;
+  }
+
+  if (*audit) {
+    auto built = audit_flags.build();
+    if (auto* rc = std::get_if<int>(&built))
+      return *rc;
+    auto config = load_config(config_path);
+    if (!config) {
+      fmt::print(stderr, "{}\n", config.error().message);
+      return k_usage;
+    }
+    return run_audit(*config, std::get<AuditOptions>(built));
+  }
+  if (*demo) {
+    auto built = demo_flags.build();
+    if (auto* rc = std::get_if<int>(&built))
+      return *rc;
+    return run_demo(DemoOptions{hardened, port, std::get<AuditOptions>(built)});
+  }
+  if (*init)
+    return run_init(init_path, force);
+  if (*list)
+    return run_checks_list(list_format);
+  return k_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return dispatch(argc, argv);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "launchgate: internal error: {}\n", e.what());
+    return k_internal;
+  } catch (...) {
+    fmt::print(stderr, "launchgate: internal error\n");
+    return k_internal;
+  }
+}
+
+} // namespace lg::app

@@ -1,0 +1,131 @@
+// Starts launchgate-portal with posix_spawn, reads its one "listening on http://127.0.0.1:PORT"
+// line from a pipe with a deadline, and stops it with SIGTERM (SIGKILL after a grace period).
+
+#include "app/portal_process.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <fmt/format.h>
+#include <poll.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+extern char** environ;
+
+namespace lg::app {
+
+std::string find_portal_binary() {
+  if (const char* env = std::getenv("LAUNCHGATE_PORTAL"); env && *env)
+    return env;
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto candidate = self.parent_path() / "launchgate-portal";
+    if (std::filesystem::exists(candidate))
+      return candidate.string();
+  }
+  return "launchgate-portal";
+}
+
+PortalProcess::~PortalProcess() {
+  stop();
+}
+
+Expected<void> PortalProcess::start(const PortalOptions& options) {
+  std::string binary = options.binary.empty() ? find_portal_binary() : options.binary;
+  std::vector<std::string> args = {binary, "--host", "127.0.0.1", "--port",
+                                   std::to_string(options.port)};
+  for (const auto& flaw : options.flaws) {
+    args.push_back("--flaw");
+    args.push_back(flaw);
+  }
+  args.insert(args.end(), options.extra.begin(), options.extra.end());
+  std::vector<char*> argv;
+  for (auto& a : args)
+    argv.push_back(a.data());
+  argv.push_back(nullptr);
+
+  std::vector<std::string> env_strings;
+  for (char** e = environ; *e; ++e)
+    if (std::strncmp(*e, "PORTAL_SEED_PASSWORD=", 21) != 0)
+      env_strings.emplace_back(*e);
+  if (!options.seed_password.empty())
+    env_strings.push_back("PORTAL_SEED_PASSWORD=" + options.seed_password);
+  std::vector<char*> envp;
+  for (auto& e : env_strings)
+    envp.push_back(e.data());
+  envp.push_back(nullptr);
+
+  int fds[2];
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    return unexpected(ErrorKind::internal, fmt::format("pipe: {}", std::strerror(errno)));
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
+  if (options.quiet)
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  int rc = posix_spawn(&m_pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(fds[1]);
+  if (rc != 0) {
+    close(fds[0]);
+    m_pid = -1;
+    return unexpected(ErrorKind::io, fmt::format("cannot start the sample portal {}: {}", binary,
+                                                 std::strerror(rc)));
+  }
+
+  std::string line;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  while (line.find('\n') == std::string::npos) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    deadline - std::chrono::steady_clock::now())
+                    .count();
+    pollfd p{fds[0], POLLIN, 0};
+    if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0)
+      break;
+    char buf[256];
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    if (n <= 0)
+      break;
+    line.append(buf, static_cast<size_t>(n));
+  }
+  close(fds[0]);
+  const std::string marker = "listening on ";
+  size_t at = line.find(marker);
+  size_t end = line.find('\n', at == std::string::npos ? 0 : at);
+  if (at == std::string::npos || end == std::string::npos) {
+    stop();
+    return unexpected(ErrorKind::io, fmt::format("the sample portal {} did not report a port "
+                                                 "within 15 s (does --port {} conflict?)",
+                                                 binary, options.port));
+  }
+  m_base_url = line.substr(at + marker.size(), end - at - marker.size());
+  size_t colon = m_base_url.rfind(':');
+  m_port = std::atoi(m_base_url.c_str() + colon + 1);
+  return {};
+}
+
+void PortalProcess::stop() {
+  if (m_pid <= 0)
+    return;
+  kill(m_pid, SIGTERM);
+  for (int i = 0; i < 100; ++i) {
+    if (waitpid(m_pid, nullptr, WNOHANG) == m_pid) {
+      m_pid = -1;
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  kill(m_pid, SIGKILL);
+  waitpid(m_pid, nullptr, 0);
+  m_pid = -1;
+}
+
+} // namespace lg::app

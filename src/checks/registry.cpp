@@ -1,0 +1,49 @@
+// The registry of implemented checks (listed here, explicitly, in catalog order) and the runner.
+
+#include "checks/registry.hpp"
+
+#include "checks/catalog.hpp"
+
+#include <algorithm>
+
+namespace lg::checks {
+
+const std::vector<Implementation>& implementations() {
+  static const std::vector<Implementation> list = {
+      {"access.unauthenticated", run_access_unauthenticated},
+      {"session.cookie-flags", run_session_cookie_flags},
+      {"domain.headers", run_domain_headers},
+  };
+  return list;
+}
+
+std::vector<CheckResult> run_checks(engine::Context& context, const std::vector<std::string>& gates,
+                                    const std::function<void(const CheckMeta&)>& progress) {
+  std::vector<CheckResult> results;
+  const auto& impls = implementations();
+  std::string budget_gate;
+  for (const auto& meta : catalog()) {
+    if (!gates.empty() && std::find(gates.begin(), gates.end(), meta.gate) == gates.end())
+      continue;
+    auto impl = std::find_if(impls.begin(), impls.end(),
+                             [&](const Implementation& i) { return i.id == meta.id; });
+    if (impl == impls.end()) {
+      results.push_back(engine::skipped(meta, SkipKind::not_implemented, "not implemented yet"));
+      continue;
+    }
+    if (progress)
+      progress(meta);
+    if (meta.gate != budget_gate) { // one request budget per gate
+      context.http().reset_budget();
+      budget_gate = meta.gate;
+    }
+    try {
+      results.push_back(impl->run(context, meta));
+    } catch (const std::exception& e) {
+      results.push_back(engine::errored(meta, std::string("internal error: ") + e.what()));
+    }
+  }
+  return results;
+}
+
+} // namespace lg::checks

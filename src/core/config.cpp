@@ -1,0 +1,544 @@
+// Loads launchgate.yaml (DESIGN.md "Config contract") with yaml-cpp: ${ENV} interpolation on
+// every scalar, a declarative key schema that rejects unknown keys and wrong shapes, and every
+// problem collected with file:line before the load fails.
+
+#include "core/config.hpp"
+
+#include "util/text.hpp"
+#include "util/url.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fmt/format.h>
+#include <fstream>
+#include <sstream>
+#include <tuple>
+
+namespace lg {
+namespace {
+
+// ---- the schema -------------------------------------------------------------------------------
+
+enum class Kind {
+  string,      ///< a scalar
+  number,      ///< a scalar that parses as a number
+  boolean,     ///< true/false
+  string_list, ///< a sequence of scalars
+  map,         ///< a mapping with the listed children only
+  map_list,    ///< a sequence of mappings with the listed children only
+  any,         ///< anything (JSON bodies, expectations)
+  string_map,  ///< a mapping of free keys to scalars
+};
+
+struct Key {
+  std::string name;
+  Kind kind;
+  std::vector<Key> children = {};
+  bool required = false;
+};
+
+std::vector<Key> recipe_keys(bool with_token) {
+  std::vector<Key> keys = {{"method", Kind::string},
+                           {"path", Kind::string, {}, true},
+                           {"json", Kind::any},
+                           {"form", Kind::string_map},
+                           {"headers", Kind::string_map}};
+  if (with_token)
+    keys.push_back({"token", Kind::string});
+  return keys;
+}
+
+const std::vector<Key>& schema() {
+  static const std::vector<Key> keys = {
+      {"target",
+       Kind::map,
+       {{"base_url", Kind::string, {}, true},
+        {"scope", Kind::string_list},
+        {"max_rps", Kind::number},
+        {"timeout", Kind::string},
+        {"max_requests", Kind::number},
+        {"max_response_kb", Kind::number}},
+       true},
+      {"accounts",
+       Kind::map_list,
+       {{"name", Kind::string, {}, true},
+        {"org", Kind::string, {}, true},
+        {"role", Kind::string, {}, true},
+        {"email", Kind::string},
+        {"login", Kind::map, recipe_keys(true), true}}},
+      {"api",
+       Kind::map,
+       {{"openapi", Kind::string},
+        {"har", Kind::string},
+        {"postman", Kind::string},
+        {"endpoints", Kind::string_list},
+        {"admin_only", Kind::string_list},
+        {"public", Kind::string_list},
+        {"shared", Kind::string_list}}},
+      {"auth",
+       Kind::map,
+       {{"logout", Kind::map, recipe_keys(false)},
+        {"reset_request", Kind::map, recipe_keys(false)},
+        {"reset_confirm", Kind::map, recipe_keys(false)},
+        {"reset_token", Kind::string}}},
+      {"mail", Kind::map, {{"smtp_sink", Kind::string}}},
+      {"actions",
+       Kind::map_list,
+       {{"name", Kind::string, {}, true},
+        {"method", Kind::string},
+        {"path", Kind::string, {}, true},
+        {"json", Kind::any},
+        {"as", Kind::string}}},
+      {"pages", Kind::string_list},
+      {"domain",
+       Kind::map,
+       {{"names", Kind::string_list},
+        {"http_port", Kind::number},
+        {"ca_file", Kind::string},
+        {"expect", Kind::any},
+        {"nameservers", Kind::string_list}}},
+      {"email", Kind::map, {{"domain", Kind::string}, {"dkim_selectors", Kind::string_list}}},
+      {"dns", Kind::map, {{"server", Kind::string}, {"zone_file", Kind::string}}},
+      {"secrets",
+       Kind::map,
+       {{"paths", Kind::string_list},
+        {"history", Kind::boolean},
+        {"build", Kind::string_list},
+        {"logs", Kind::string_list}}},
+      {"logs", Kind::map, {{"files", Kind::string_list}, {"command", Kind::string}}},
+      {"monitor",
+       Kind::map,
+       {{"interval", Kind::string},
+        {"checks",
+         Kind::map_list,
+         {{"name", Kind::string, {}, true},
+          {"url", Kind::string, {}, true},
+          {"method", Kind::string},
+          {"as", Kind::string},
+          {"expect", Kind::string}}},
+        {"alerts",
+         Kind::map,
+         {{"failure_threshold", Kind::number},
+          {"success_threshold", Kind::number},
+          {"webhook", Kind::string},
+          {"email",
+           Kind::map,
+           {{"smtp", Kind::string}, {"from", Kind::string}, {"to", Kind::string_list}}}}},
+        {"store", Kind::string},
+        {"listen", Kind::string}}},
+      {"deploy",
+       Kind::map,
+       {{"repo", Kind::string},
+        {"build", Kind::string},
+        {"test", Kind::string},
+        {"rollback", Kind::string}}},
+      {"handover",
+       Kind::map,
+       {{"owners", Kind::string_list}, {"approver", Kind::string}, {"support", Kind::string}}},
+  };
+  return keys;
+}
+
+// ---- validation -------------------------------------------------------------------------------
+
+class Validator {
+public:
+  std::vector<ConfigProblem> problems;
+
+  std::vector<ConfigProblem> sorted() const {
+    auto out = problems;
+    std::stable_sort(out.begin(), out.end(), [](const ConfigProblem& a, const ConfigProblem& b) {
+      return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+    });
+    return out;
+  }
+
+  void add(const YAML::Node& node, std::string message) {
+    auto mark = node.Mark();
+    problems.push_back(
+        {std::max(mark.line + 1, 1), std::max(mark.column + 1, 1), std::move(message)});
+  }
+
+  void check_map(const YAML::Node& node, const std::vector<Key>& keys, const std::string& where) {
+    if (!node.IsMap()) {
+      add(node, fmt::format("{} must be a mapping", where));
+      return;
+    }
+    for (const auto& kv : node) {
+      std::string name = kv.first.Scalar();
+      auto key =
+          std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return k.name == name; });
+      if (key == keys.end()) {
+        std::string known;
+        for (const auto& k : keys)
+          known += (known.empty() ? "" : ", ") + k.name;
+        add(kv.first,
+            fmt::format("unknown key '{}' in {} (expected one of: {})", name, where, known));
+        continue;
+      }
+      check_value(kv.second, *key, where == "the file" ? name : where + "." + name);
+    }
+    for (const auto& k : keys)
+      if (k.required && !node[k.name])
+        add(node, fmt::format("{} is missing the required key '{}'", where, k.name));
+  }
+
+  void check_value(const YAML::Node& node, const Key& key, const std::string& where) {
+    switch (key.kind) {
+    case Kind::string:
+      if (!node.IsScalar())
+        add(node, fmt::format("{} must be a string", where));
+      break;
+    case Kind::number:
+      if (!node.IsScalar() || !is_number(node.Scalar()))
+        add(node, fmt::format("{} must be a number", where));
+      break;
+    case Kind::boolean:
+      if (!node.IsScalar() || (node.Scalar() != "true" && node.Scalar() != "false"))
+        add(node, fmt::format("{} must be true or false", where));
+      break;
+    case Kind::string_list:
+      if (!node.IsSequence()) {
+        add(node, fmt::format("{} must be a list of strings", where));
+        break;
+      }
+      for (const auto& item : node)
+        if (!item.IsScalar())
+          add(item, fmt::format("{} must hold only strings", where));
+      break;
+    case Kind::map:
+      check_map(node, key.children, where);
+      break;
+    case Kind::map_list:
+      if (!node.IsSequence()) {
+        add(node, fmt::format("{} must be a list of mappings", where));
+        break;
+      }
+      for (size_t i = 0; i < node.size(); ++i)
+        check_map(node[i], key.children, fmt::format("{}[{}]", where, i));
+      break;
+    case Kind::string_map:
+      if (!node.IsMap()) {
+        add(node, fmt::format("{} must be a mapping of strings", where));
+        break;
+      }
+      for (const auto& kv : node)
+        if (!kv.second.IsScalar())
+          add(kv.second, fmt::format("{}.{} must be a string", where, kv.first.Scalar()));
+      break;
+    case Kind::any:
+      break;
+    }
+  }
+
+  static bool is_number(const std::string& s) {
+    if (s.empty())
+      return false;
+    char* end = nullptr;
+    double v = std::strtod(s.c_str(), &end);
+    return end == s.c_str() + s.size() && std::isfinite(v);
+  }
+};
+
+// ---- interpolation and conversion -------------------------------------------------------------
+
+void interpolate_tree(YAML::Node node, Validator& v) {
+  if (node.IsScalar()) {
+    std::vector<std::string> missing;
+    std::string out = interpolate_env(node.Scalar(), missing);
+    for (const auto& name : missing)
+      v.add(node, fmt::format("environment variable {} is not set", name));
+    if (out != node.Scalar()) {
+      std::string tag = node.Tag();
+      node = out;
+      node.SetTag(tag);
+    }
+    return;
+  }
+  if (node.IsSequence()) {
+    for (auto item : node)
+      interpolate_tree(item, v);
+  } else if (node.IsMap()) {
+    for (auto kv : node)
+      interpolate_tree(kv.second, v);
+  }
+}
+
+nlohmann::json to_json(const YAML::Node& node) {
+  if (node.IsMap()) {
+    auto out = nlohmann::json::object();
+    for (const auto& kv : node)
+      out[kv.first.Scalar()] = to_json(kv.second);
+    return out;
+  }
+  if (node.IsSequence()) {
+    auto out = nlohmann::json::array();
+    for (const auto& item : node)
+      out.push_back(to_json(item));
+    return out;
+  }
+  if (!node.IsScalar())
+    return nullptr;
+  const std::string& s = node.Scalar();
+  if (node.Tag() == "!") // quoted: always a string
+    return s;
+  if (s == "true" || s == "false")
+    return s == "true";
+  if (s == "null" || s == "~")
+    return nullptr;
+  if (Validator::is_number(s)) {
+    char* end = nullptr;
+    long long i = std::strtoll(s.c_str(), &end, 10);
+    if (end == s.c_str() + s.size())
+      return i;
+    return std::strtod(s.c_str(), nullptr);
+  }
+  return s;
+}
+
+/// True when the mapping `node` has `key`.
+bool has(const YAML::Node& node, const char* key) {
+  return node && node.IsMap() && node[key].IsDefined();
+}
+
+/// The child `key` of a mapping, or a null node: never the throwing "invalid node".
+YAML::Node get(const YAML::Node& node, const char* key) {
+  if (!node || !node.IsMap())
+    return YAML::Node();
+  YAML::Node child = node[key];
+  return child ? child : YAML::Node();
+}
+
+std::vector<std::string> strings(const YAML::Node& node) {
+  std::vector<std::string> out;
+  if (node && node.IsSequence())
+    for (const auto& item : node)
+      out.push_back(item.Scalar());
+  return out;
+}
+
+std::string scalar(const YAML::Node& node, std::string fallback = "") {
+  return node && node.IsScalar() ? node.Scalar() : fallback;
+}
+
+RequestRecipe recipe(const YAML::Node& node) {
+  RequestRecipe r;
+  r.method = to_upper(scalar(get(node, "method"), "POST"));
+  r.path = scalar(get(node, "path"));
+  if (has(node, "json"))
+    r.json = to_json(get(node, "json"));
+  if (has(node, "form"))
+    for (const auto& kv : get(node, "form"))
+      r.form[kv.first.Scalar()] = kv.second.Scalar();
+  if (has(node, "headers"))
+    for (const auto& kv : get(node, "headers"))
+      r.headers[kv.first.Scalar()] = kv.second.Scalar();
+  return r;
+}
+
+/// "10s", "500ms", "2m" or a bare number of seconds, in milliseconds; -1 when malformed.
+long long parse_duration_ms(const std::string& s) {
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end == s.c_str() || !std::isfinite(v) || v < 0)
+    return -1;
+  std::string unit = std::string(trim(end));
+  double factor = unit == "ms" ? 1 : unit == "s" || unit.empty() ? 1000 : unit == "m" ? 60000 : -1;
+  if (factor < 0)
+    return -1;
+  return static_cast<long long>(v * factor);
+}
+
+void build(const YAML::Node& root, Config& c, Validator& v) {
+  const auto& t = get(root, "target");
+  c.target.base_url = scalar(get(t, "base_url"));
+  auto url = parse_url(c.target.base_url);
+  if (!url || (url->scheme != "http" && url->scheme != "https"))
+    v.add(get(t, "base_url"),
+          fmt::format("target.base_url must be an http:// or https:// URL, got '{}'",
+                      c.target.base_url));
+  c.target.scope = strings(get(t, "scope"));
+  for (auto& host : c.target.scope)
+    host = to_lower(host);
+  if (c.target.scope.empty() && url)
+    c.target.scope.push_back(url->host);
+  if (url &&
+      std::find(c.target.scope.begin(), c.target.scope.end(), url->host) == c.target.scope.end())
+    v.add(get(t, "scope"),
+          fmt::format("target.scope must include base_url's host '{}'", url->host));
+  if (has(t, "max_rps")) {
+    c.target.max_rps = std::strtod(scalar(get(t, "max_rps")).c_str(), nullptr);
+    if (c.target.max_rps <= 0 || c.target.max_rps > 10000)
+      v.add(get(t, "max_rps"), "target.max_rps must be between 0 and 10000");
+  }
+  if (has(t, "timeout")) {
+    long long ms = parse_duration_ms(scalar(get(t, "timeout")));
+    if (ms <= 0 || ms > 600000)
+      v.add(get(t, "timeout"), "target.timeout must be a duration like 10s or 500ms, at most 10m");
+    else
+      c.target.timeout_ms = static_cast<int>(ms);
+  }
+  if (has(t, "max_requests")) {
+    double n = std::strtod(scalar(get(t, "max_requests")).c_str(), nullptr);
+    if (n < 1 || n > 1e7)
+      v.add(get(t, "max_requests"), "target.max_requests must be between 1 and 10000000");
+    else
+      c.target.max_requests = static_cast<int>(n);
+  }
+  if (has(t, "max_response_kb")) {
+    double n = std::strtod(scalar(get(t, "max_response_kb")).c_str(), nullptr);
+    if (n < 1 || n > 1e7)
+      v.add(get(t, "max_response_kb"), "target.max_response_kb must be between 1 and 10000000");
+    else
+      c.target.max_response_bytes = static_cast<long long>(n) * 1024;
+  }
+
+  if (has(root, "accounts")) {
+    const auto accounts = get(root, "accounts");
+    for (const auto& a : accounts) {
+      Account acc;
+      acc.name = scalar(get(a, "name"));
+      acc.org = scalar(get(a, "org"));
+      acc.role = scalar(get(a, "role"));
+      acc.email = scalar(get(a, "email"));
+      acc.line = a.Mark().line + 1;
+      if (has(a, "login")) {
+        acc.login = recipe(get(a, "login"));
+        acc.token_path = scalar(get(get(a, "login"), "token"));
+        if (!acc.token_path.empty() && acc.token_path.rfind("$", 0) != 0)
+          v.add(get(get(a, "login"), "token"),
+                "login.token must be a JSON path starting with $, like $.token");
+      }
+      for (const auto& other : c.accounts)
+        if (other.name == acc.name)
+          v.add(get(a, "name"), fmt::format("account name '{}' is used twice", acc.name));
+      c.accounts.push_back(std::move(acc));
+    }
+  }
+
+  const auto& api = get(root, "api");
+  c.api.openapi = scalar(get(api, "openapi"));
+  c.api.endpoints = strings(get(api, "endpoints"));
+  c.api.admin_only = strings(get(api, "admin_only"));
+  c.api.public_ = strings(get(api, "public"));
+  c.api.shared = strings(get(api, "shared"));
+  for (const char* unsupported : {"har", "postman"})
+    if (has(api, unsupported))
+      v.add(get(api, unsupported), fmt::format("api.{} is not supported yet; use api.openapi or "
+                                               "api.endpoints",
+                                               unsupported));
+
+  const auto& auth = get(root, "auth");
+  if (has(auth, "logout"))
+    c.auth.logout = recipe(get(auth, "logout"));
+  if (has(auth, "reset_request"))
+    c.auth.reset_request = recipe(get(auth, "reset_request"));
+  if (has(auth, "reset_confirm"))
+    c.auth.reset_confirm = recipe(get(auth, "reset_confirm"));
+  if (has(auth, "reset_token"))
+    c.auth.reset_token = scalar(get(auth, "reset_token"));
+
+  c.pages = strings(get(root, "pages"));
+  c.raw = to_json(root);
+}
+
+} // namespace
+
+std::string interpolate_env(const std::string& text, std::vector<std::string>& missing) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = text.find("${", i);
+    if (start == std::string::npos) {
+      out.append(text, i, std::string::npos);
+      break;
+    }
+    size_t end = text.find('}', start + 2);
+    if (end == std::string::npos) {
+      out.append(text, i, std::string::npos);
+      break;
+    }
+    out.append(text, i, start - i);
+    std::string name = text.substr(start + 2, end - start - 2);
+    const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
+    if (value)
+      out += value;
+    else
+      missing.push_back(name);
+    i = end + 1;
+  }
+  return out;
+}
+
+Expected<nlohmann::json> parse_yaml_document(const std::string& text) {
+  try {
+    return to_json(YAML::Load(text));
+  } catch (const YAML::Exception& e) {
+    return unexpected(ErrorKind::parse,
+                      fmt::format("{}:{}: {}", e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+}
+
+std::string Config::resolve_path(const std::string& path) const {
+  std::filesystem::path p(path);
+  if (p.is_absolute() || dir.empty())
+    return path;
+  return (std::filesystem::path(dir) / p).lexically_normal().string();
+}
+
+std::string format_problems(const std::string& file, const std::vector<ConfigProblem>& problems) {
+  std::string out;
+  for (const auto& p : problems)
+    out +=
+        fmt::format("{}{}:{}:{}: {}", out.empty() ? "" : "\n", file, p.line, p.column, p.message);
+  return out;
+}
+
+Expected<Config> parse_config(const std::string& text, const std::string& name,
+                              const std::string& dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    return unexpected(ErrorKind::config,
+                      format_problems(name, {{e.mark.line + 1, e.mark.column + 1, e.msg}}));
+  }
+  Validator v;
+  if (!root || root.IsNull()) {
+    return unexpected(ErrorKind::config,
+                      format_problems(name, {{1, 1,
+                                              "the file is empty; expected a mapping with "
+                                              "at least target.base_url"}}));
+  }
+  interpolate_tree(root, v);
+  v.check_map(root, schema(), "the file");
+  if (!v.problems.empty())
+    return unexpected(ErrorKind::config, format_problems(name, v.sorted()));
+  Config c;
+  c.file = name;
+  c.dir = dir;
+  build(root, c, v);
+  if (!v.problems.empty())
+    return unexpected(ErrorKind::config, format_problems(name, v.sorted()));
+  return c;
+}
+
+Expected<Config> load_config(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return unexpected(ErrorKind::config, fmt::format("{}: cannot open the config file ({}); "
+                                                     "`launchgate init` writes a starter one",
+                                                     path, std::strerror(errno)));
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto dir = std::filesystem::absolute(path).parent_path().string();
+  return parse_config(ss.str(), path, dir);
+}
+
+} // namespace lg

@@ -1,0 +1,98 @@
+#pragma once
+// launchgate.yaml: the config contract of DESIGN.md, loaded, interpolated from the environment
+// and validated. Every field is documented in docs/config.md.
+
+#include "util/expected.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lg {
+
+/// How to send one request of a flow (login, logout, reset): `{method, path, json|form, headers}`.
+struct RequestRecipe {
+  std::string method = "POST";
+  std::string path;
+  std::optional<nlohmann::json> json;         ///< JSON body
+  std::map<std::string, std::string> form;    ///< form body (application/x-www-form-urlencoded)
+  std::map<std::string, std::string> headers; ///< extra request headers
+};
+
+struct Account {
+  std::string name;
+  std::string org;
+  std::string role;
+  std::string email;
+  RequestRecipe login;
+  std::string token_path; ///< JSON path ($.a.b) of a bearer token in the login response; empty:
+                          ///< the session is the cookie jar
+  int line = 0;           ///< where the account is defined, for messages
+};
+
+struct TargetConfig {
+  std::string base_url;
+  std::vector<std::string> scope; ///< hosts; defaults to base_url's host
+  double max_rps = 10;
+  int timeout_ms = 10000;
+  int max_requests = 2000; ///< per gate
+  long long max_response_bytes = 8 << 20;
+};
+
+struct ApiConfig {
+  std::string openapi;                 ///< a file (relative to the config) or a path on the target
+  std::vector<std::string> endpoints;  ///< "METHOD /path/{param}" listed by hand
+  std::vector<std::string> admin_only; ///< patterns: "[METHOD ]/glob/*/**"
+  std::vector<std::string> public_;
+  std::vector<std::string> shared;
+};
+
+struct AuthConfig {
+  std::optional<RequestRecipe> logout;
+  std::optional<RequestRecipe> reset_request;
+  std::optional<RequestRecipe> reset_confirm;
+  std::string reset_token = "token=([A-Za-z0-9_-]+)";
+};
+
+struct Config {
+  std::string file; ///< the file it came from ("<demo>" for built-in configs)
+  std::string dir;  ///< base for relative paths
+  TargetConfig target;
+  std::vector<Account> accounts;
+  ApiConfig api;
+  AuthConfig auth;
+  std::vector<std::string> pages;
+  nlohmann::json raw; ///< the whole document after interpolation, for sections read by later gates
+
+  /// Resolves a path from the config relative to its directory.
+  std::string resolve_path(const std::string& path) const;
+};
+
+/// A problem in a config file, at a 1-based line and column.
+struct ConfigProblem {
+  int line = 0;
+  int column = 0;
+  std::string message;
+};
+
+/// Formats every problem as "file:line:col: message", one per line.
+std::string format_problems(const std::string& file, const std::vector<ConfigProblem>& problems);
+
+/// Loads and validates `path`. On failure the error (kind config) lists every problem found.
+Expected<Config> load_config(const std::string& path);
+
+/// Same as load_config for YAML text; `name` is used in messages and `dir` for relative paths.
+Expected<Config> parse_config(const std::string& text, const std::string& name,
+                              const std::string& dir);
+
+/// Parses a YAML (or JSON) document into JSON: quoted scalars stay strings, plain ones become
+/// booleans, nulls and numbers where they read as such. Errors (kind parse) carry line:column.
+Expected<nlohmann::json> parse_yaml_document(const std::string& text);
+
+/// Replaces every ${NAME} in `text` from the environment. Returns the names that are not set.
+std::string interpolate_env(const std::string& text, std::vector<std::string>& missing);
+
+} // namespace lg

@@ -1,0 +1,58 @@
+#pragma once
+// The scope guard: every request of every gate goes through one GuardedHttpClient, which refuses
+// hosts outside target.scope (on the first request and on every redirect hop), spaces requests to
+// max_rps, counts them against a per-gate budget and logs each one with credentials redacted.
+
+#include "net/clock.hpp"
+#include "net/http.hpp"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace lg {
+
+struct GuardLimits {
+  std::vector<std::string> scope; ///< lower-case host names or IP literals
+  double max_rps = 10;
+  int max_requests = 2000; ///< per budget period (reset_budget)
+  int max_redirects = 5;
+};
+
+class GuardedHttpClient final : public net::HttpClient {
+public:
+  GuardedHttpClient(net::HttpClient& inner, net::Clock& clock, GuardLimits limits);
+
+  /// Sends `request` after the scope, rate and budget checks; does not follow redirects.
+  Expected<net::HttpResponse> send(const net::HttpRequest& request) override;
+
+  /// Sends and follows up to max_redirects redirects, each hop checked against the scope.
+  /// 303 (and 301/302 after POST) turn into GET without a body, as browsers do.
+  Expected<net::HttpResponse> send_following(net::HttpRequest request);
+
+  /// True when `url` parses and its host is in scope.
+  bool in_scope(const std::string& url) const;
+
+  /// Starts a fresh request budget (one per gate).
+  void reset_budget() { m_used = 0; }
+  int requests_sent() const { return m_total; }
+  int budget_used() const { return m_used; }
+
+  /// Receives one line per request ("GET http://h/p -> 200 (12 ms)"), already redacted.
+  void set_logger(std::function<void(const std::string&)> log) { m_log = std::move(log); }
+
+private:
+  net::HttpClient& m_inner;
+  net::Clock& m_clock;
+  GuardLimits m_limits;
+  std::chrono::steady_clock::time_point m_next_slot{};
+  int m_used = 0;
+  int m_total = 0;
+  std::function<void(const std::string&)> m_log;
+};
+
+/// `url` with the values of query parameters that look like credentials (token, key, secret,
+/// password, session, auth, code, sig) redacted, for logs and evidence.
+std::string redact_url(const std::string& url);
+
+} // namespace lg

@@ -1,0 +1,77 @@
+#pragma once
+// What a check gets: the config, the guarded HTTP client, logged-in sessions of the configured
+// accounts, the API description, and the run's options. Built by app/ from real adapters or by
+// tests from fakes; checks see only this and net/ interfaces.
+
+#include "analyze/openapi.hpp"
+#include "core/config.hpp"
+#include "core/guard.hpp"
+#include "core/result.hpp"
+#include "engine/session.hpp"
+#include "net/clock.hpp"
+#include "net/http.hpp"
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace lg::engine {
+
+/// The services a run uses, owned by the caller.
+struct Services {
+  net::HttpClient& http;
+  net::Clock& clock;
+};
+
+struct RunOptions {
+  bool allow_writes = false;
+  std::function<void(const std::string&)> log; ///< request log lines (redacted); may be empty
+};
+
+class Context {
+public:
+  Context(const Config& config, Services services, RunOptions options);
+
+  const Config& config() const { return m_config; }
+  const RunOptions& options() const { return m_options; }
+  GuardedHttpClient& http() { return m_http; }
+
+  /// base_url + `path`.
+  std::string url(const std::string& path) const { return target_url(m_config, path); }
+
+  /// A GET (or other) request without credentials, following in-scope redirects.
+  Expected<net::HttpResponse> anonymous(const std::string& method, const std::string& path);
+
+  /// The logged-in session of account `name`. Logs in on first use; a failed login is
+  /// remembered and returned again without a second attempt.
+  Expected<Session*> session(const std::string& name);
+
+  /// The operations of the API description (api.openapi or api.endpoints), loaded once.
+  Expected<const std::vector<analyze::Operation>*> operations();
+
+private:
+  Expected<std::vector<analyze::Operation>> load_operations();
+
+  const Config& m_config;
+  Services m_services;
+  RunOptions m_options;
+  GuardedHttpClient m_http;
+  std::map<std::string, std::unique_ptr<Session>> m_sessions;
+  std::map<std::string, Error> m_login_errors;
+  std::optional<Expected<std::vector<analyze::Operation>>> m_operations;
+};
+
+// ---- building results --------------------------------------------------------------------------
+
+CheckResult passed(const CheckMeta& meta, std::string summary,
+                   nlohmann::json measurements = nlohmann::json::array());
+/// fail when any finding is serious, else warn.
+CheckResult failed(const CheckMeta& meta, std::vector<Finding> findings, bool serious,
+                   std::string summary = "");
+CheckResult skipped(const CheckMeta& meta, SkipKind kind, std::string reason);
+CheckResult errored(const CheckMeta& meta, std::string reason);
+
+} // namespace lg::engine

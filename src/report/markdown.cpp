@@ -1,0 +1,140 @@
+// The handover checklist in Markdown (CommonMark with GFM task lists): verdict and summary, then
+// the checks to fix in fix order (fail and error, then warn; each by gate order and severity) with
+// findings, fix and effort, then what passed and what was not checked. Untrusted text goes
+// through md_text; evidence goes into code spans through md_code.
+
+#include "report/common.hpp"
+
+#include <fmt/format.h>
+
+namespace lg::report::detail {
+
+namespace {
+
+constexpr std::string_view k_item_indent = "  ";      // under "- [ ] "
+constexpr std::string_view k_finding_indent = "    "; // under "  - "
+
+std::string evidence_codes(const Finding& f) {
+  std::string out;
+  if (!f.rule.empty())
+    out += md_code("rule=" + f.rule);
+  for (const auto& p : pairs_of(f.evidence))
+    out += fmt::format("{}{}", out.empty() ? "" : " ",
+                       md_code(fmt::format("{}={}", p.key, p.compact)));
+  return out;
+}
+
+void finding_item(std::string& out, const Finding& f) {
+  out += fmt::format("{}- {}", k_item_indent,
+                     md_text(f.message.empty() ? "(no message)" : f.message, k_finding_indent));
+  if (std::string codes = evidence_codes(f); !codes.empty())
+    out += fmt::format("\\\n{}{}", k_finding_indent, codes);
+  auto locations = all_locations(f);
+  if (!locations.empty()) {
+    out += fmt::format("\\\n{}at", k_finding_indent);
+    for (size_t i = 0; i < locations.size(); ++i)
+      out += (i == 0 ? " " : ", ") + md_code(location_text(locations[i]));
+  }
+  out += '\n';
+}
+
+void measurement_items(std::string& out, const CheckResult& c, std::string_view indent) {
+  for (const auto& m : measurement_list(c.measurements)) {
+    std::string codes;
+    for (const auto& p : pairs_of(m))
+      codes += fmt::format("{}{}", codes.empty() ? "" : " ",
+                           md_code(fmt::format("{}={}", p.key, p.compact)));
+    out += fmt::format("{}- measured: {}\n", indent, codes);
+  }
+}
+
+void fix_item(std::string& out, size_t number, const CheckResult& c) {
+  out += fmt::format("- [ ] **{}.** {} · {} · {} — {}\n", number, to_string(c.meta.severity),
+                     to_string(c.status), md_code(c.meta.id),
+                     md_text(c.meta.title.empty() ? c.meta.id : c.meta.title, k_item_indent));
+  if (!c.reason.empty()) {
+    out +=
+        fmt::format("\n{}{}{}\n", k_item_indent, c.status == Status::error ? "Could not run: " : "",
+                    md_text(c.reason, k_item_indent));
+  }
+  if (!c.findings.empty()) {
+    out += '\n';
+    for (const auto& f : c.findings)
+      finding_item(out, f);
+  }
+  if (!measurement_list(c.measurements).empty()) {
+    out += '\n';
+    measurement_items(out, c, k_item_indent);
+  }
+  out += '\n';
+  if (!c.meta.fix.empty())
+    out += fmt::format("{}Fix: {}\\\n", k_item_indent, md_text(c.meta.fix, k_item_indent));
+  out += fmt::format("{}Effort: ~{} h\n\n", k_item_indent, hours_text(c.meta.effort_hours));
+}
+
+std::string summary_line(const Report& r) {
+  Summary s = summarize(r.checks);
+  return fmt::format("{} fail, {} error, {} warn, {} pass, {} skip", s.fail, s.error, s.warn,
+                     s.pass, s.skip);
+}
+
+} // namespace
+
+std::string render_markdown(const Report& report) {
+  std::string out = "# Launch readiness checklist\n\n";
+  out += fmt::format("**Verdict: {}** — {}\n\n", verdict_title(report.verdict),
+                     md_text(verdict_explanation(report)));
+  std::string gates;
+  for (const auto& g : report.gates)
+    gates += (gates.empty() ? "" : ", ") + md_text(g);
+  out +=
+      fmt::format("- Target: {}\n", report.base_url.empty() ? "(none)" : md_code(report.base_url));
+  out += fmt::format("- Date: {} (took {})\n",
+                     report.started_at.empty() ? "(unknown)" : md_text(report.started_at),
+                     duration_text(report.duration_ms));
+  out += fmt::format("- Gates: {}\n", gates.empty() ? "(none)" : gates);
+  out += fmt::format("- Summary: {}\n", summary_line(report));
+  out += fmt::format("- Tool: launchgate {}\n\n", md_text(report.tool_version));
+
+  out += "## What to fix, in order\n\n";
+  auto todo = fix_list(report);
+  if (todo.empty())
+    out += "Nothing to fix.\n\n";
+  std::vector<const CheckResult*> must, should;
+  for (size_t i = 0; i < todo.size(); ++i) {
+    fix_item(out, i + 1, *todo[i]);
+    (todo[i]->status == Status::warn ? should : must).push_back(todo[i]);
+  }
+  if (!todo.empty()) {
+    out += fmt::format("**Total effort: ~{} h** (fail and error: ~{} h; warn: ~{} h)\n\n",
+                       hours_text(total_effort(todo)), hours_text(total_effort(must)),
+                       hours_text(total_effort(should)));
+  }
+
+  out += "## Passed\n\n";
+  bool any = false;
+  for (const auto& c : report.checks) {
+    if (c.status != Status::pass)
+      continue;
+    any = true;
+    out += fmt::format("- {} — {}\n", md_code(c.meta.id),
+                       md_text(c.meta.title.empty() ? c.meta.id : c.meta.title, k_item_indent));
+    measurement_items(out, c, k_item_indent);
+  }
+  out += any ? "\n" : "None.\n\n";
+
+  out += "## Not checked\n\n";
+  any = false;
+  for (const auto& c : report.checks) {
+    if (c.status != Status::skip)
+      continue;
+    any = true;
+    out += fmt::format("- {} — {}: {}\n", md_code(c.meta.id),
+                       md_text(c.meta.title.empty() ? c.meta.id : c.meta.title, k_item_indent),
+                       c.reason.empty() ? "no reason given" : md_text(c.reason, k_item_indent));
+  }
+  out += any ? "" : "None.\n";
+  return out;
+}
+
+} // namespace lg::report::detail

@@ -1,0 +1,31 @@
+#pragma once
+// Small string helpers shared by every layer.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lg {
+
+/// ASCII lower-case copy of `s`.
+std::string to_lower(std::string_view s);
+/// ASCII upper-case copy of `s`.
+std::string to_upper(std::string_view s);
+/// `s` without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view s);
+/// True when `a` and `b` are equal ignoring ASCII case.
+bool iequals(std::string_view a, std::string_view b);
+/// Splits `s` at every `sep`; empty fields are kept.
+std::vector<std::string_view> split(std::string_view s, char sep);
+/// True when `s` starts with `prefix` ignoring ASCII case.
+bool istarts_with(std::string_view s, std::string_view prefix);
+
+/// Lower-case hex SHA-256 of `data`.
+std::string sha256_hex(std::string_view data);
+
+/// The redacted form of a secret value for reports and logs: at most a 4-character prefix, the
+/// length and a short fingerprint, e.g. `ab12… (40 chars, fp 3f9a1c0e)`. Short values show no
+/// prefix.
+std::string redact(std::string_view secret);
+
+} // namespace lg

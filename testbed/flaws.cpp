@@ -1,0 +1,65 @@
+// The table of planted failures: one row per `--flaw NAME`, kept in enum order so that lookups by
+// value are an index. Each flaw is meant to make exactly one launchgate check fail while every
+// other behaviour of the portal stays secure.
+
+#include "flaws.hpp"
+
+#include <array>
+
+namespace portal {
+
+namespace {
+
+constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
+    {Flaw::insecure_cookie, "insecure-cookie",
+     "the session cookie is set without HttpOnly, Secure and SameSite"},
+    {Flaw::no_security_headers, "no-security-headers",
+     "no CSP, X-Frame-Options, X-Content-Type-Options, Referrer-Policy or Cache-Control"},
+    {Flaw::open_endpoint, "open-endpoint",
+     "GET /api/records answers with org acme's records without a session"},
+    {Flaw::idor, "idor", "GET /api/records/{id} returns records of other orgs"},
+    {Flaw::staff_can_admin, "staff-can-admin", "/api/admin/* is open to staff"},
+    {Flaw::stale_logout, "stale-logout",
+     "POST /api/logout clears the cookie but keeps the server-side session valid"},
+}};
+
+constexpr bool table_in_enum_order() {
+  for (std::size_t i = 0; i < k_flaws.size(); ++i) {
+    if (static_cast<std::size_t>(k_flaws[i].flaw) != i) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(table_in_enum_order(), "k_flaws must list every Flaw in enum order");
+
+} // namespace
+
+std::span<const FlawInfo> flaw_table() {
+  return k_flaws;
+}
+
+std::optional<Flaw> parse_flaw(std::string_view name) {
+  for (const auto& info : k_flaws) {
+    if (info.name == name) {
+      return info.flaw;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string_view flaw_name(Flaw flaw) {
+  return k_flaws.at(static_cast<std::size_t>(flaw)).name;
+}
+
+std::vector<std::string_view> FlawSet::names() const {
+  std::vector<std::string_view> out;
+  for (const auto& info : k_flaws) {
+    if (has(info.flaw)) {
+      out.push_back(info.name);
+    }
+  }
+  return out;
+}
+
+} // namespace portal

@@ -1,0 +1,139 @@
+// launchgate-portal: the sample client portal that launchgate audits. Parses flags, opens and
+// seeds the SQLite store, binds the HTTP server (port 0 picks a free one) and prints exactly one
+// "listening on http://HOST:PORT" line to stdout; logs go to stderr. SIGINT and SIGTERM are taken
+// synchronously by a watcher thread (sigtimedwait) that stops the server, so shutdown is clean.
+
+#include "auth.hpp"
+#include "mail.hpp"
+#include "options.hpp"
+#include "seed.hpp"
+#include "server.hpp"
+#include "store.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace {
+
+using namespace portal;
+
+std::string seed_password() {
+  const char* env = std::getenv("PORTAL_SEED_PASSWORD");
+  return env != nullptr && *env != '\0' ? env : "portal-demo-password";
+}
+
+void seed_if_empty(Store& store, int records_per_org) {
+  if (!store.empty()) {
+    return;
+  }
+  auto users = seed_users();
+  const auto password = seed_password();
+  for (auto& user : users) {
+    user.password_hash = hash_password(password);
+  }
+  store.seed(users, seed_records(records_per_org));
+  fmt::print(stderr, "seeded orgs acme and globex, {} users, {} records per org\n", users.size(),
+             records_per_org);
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? fmt::format("[{}]", host) : host;
+}
+
+int run(const Options& options) {
+  // Block the stop signals before any thread starts, so that every thread inherits the mask and
+  // only the watcher below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  Store store(options.db_path);
+  seed_if_empty(store, options.seed_records);
+  Auth auth(store);
+  Mailer mailer(options.smtp);
+
+  httplib::Server server;
+  Context ctx{options, store, auth, mailer, {}};
+  install_middleware(server, ctx);
+  install_api_routes(server, ctx);
+  install_page_routes(server, ctx);
+  server.set_keep_alive_max_count(100);
+  // cpp-httplib writes headers and body separately; with Nagle on, each response then waits for
+  // the client's delayed ACK (about 40 ms on Linux). See bench/README.md.
+  server.set_tcp_nodelay(true);
+
+  int port = options.port;
+  if (port == 0) {
+    port = server.bind_to_any_port(options.host);
+  } else if (!server.bind_to_port(options.host, port)) {
+    port = -1;
+  }
+  if (port <= 0) {
+    fmt::print(stderr, "error: cannot listen on {}:{}\n", options.host, options.port);
+    return 1;
+  }
+  ctx.base_url = fmt::format("http://{}:{}", url_host(options.host), port);
+  if (!options.flaws.empty()) {
+    fmt::print(stderr, "flaws on: {}\n", fmt::join(options.flaws.names(), ", "));
+  }
+
+  std::atomic<bool> done{false};
+  std::thread watcher([&] {
+    const timespec tick{0, 100'000'000};
+    while (!done.load()) {
+      const int sig = sigtimedwait(&stop_signals, nullptr, &tick);
+      if (sig == SIGINT || sig == SIGTERM) {
+        fmt::print(stderr, "received {}, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+        // stop() is a no-op until the accept loop runs, so repeat until it has returned.
+        while (!done.load()) {
+          server.stop();
+          std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+      }
+    }
+  });
+
+  std::fputs(fmt::format("listening on {}\n", ctx.base_url).c_str(), stdout);
+  std::fflush(stdout);
+  server.listen_after_bind();
+  done.store(true);
+  watcher.join();
+  fmt::print(stderr, "stopped\n");
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string_view> args(argv + 1, argv + argc);
+  const auto parsed = portal::parse_options(args);
+  if (!parsed.error.empty()) {
+    fmt::print(stderr, "launchgate-portal: {}\n", parsed.error);
+    return 2;
+  }
+  if (parsed.options.help) {
+    std::fputs(portal::usage_text().c_str(), stdout);
+    return 0;
+  }
+  curl_global_init(CURL_GLOBAL_DEFAULT);
+  int status = 1;
+  try {
+    status = run(parsed.options);
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "launchgate-portal: {}\n", e.what());
+  }
+  curl_global_cleanup();
+  return status;
+}

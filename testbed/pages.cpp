@@ -1,0 +1,232 @@
+// Server-rendered HTML pages of the sample portal: the sign-in form, the org's records table, and
+// the forms behind the mailed reset and invite links. Every value is HTML-escaped; there is no
+// script and the only asset is the same-origin /style.css, so the strict CSP holds. Form posts
+// must come from this origin (Origin header) and use the SameSite=Lax session cookie.
+
+#include "actions.hpp"
+#include "server.hpp"
+#include "util.hpp"
+
+#include <fmt/format.h>
+
+namespace portal {
+
+namespace {
+
+using httplib::Request;
+using httplib::Response;
+
+constexpr std::int64_t k_page_records = 100;
+
+constexpr std::string_view k_style =
+    R"css(body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:60rem;padding:0 1rem;color:#1d2530}
+header{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ccd;margin-bottom:1rem}
+table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ea;vertical-align:top}
+label{display:block;margin:.5rem 0}input{padding:.3rem;font-size:1rem}.error{color:#a40000}.muted{color:#667}
+)css";
+
+std::string layout(std::string_view title, std::string_view content, std::string_view who = {}) {
+  std::string signed_in;
+  if (!who.empty()) {
+    signed_in = fmt::format(R"(<form method="post" action="/logout"><span class="muted">{}</span> )"
+                            R"(<button type="submit">Sign out</button></form>)",
+                            html_escape(who));
+  }
+  return fmt::format(R"(<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{} · Client Portal</title><link rel="stylesheet" href="/style.css"></head>
+<body><header><h1>Client Portal</h1>{}</header>
+<main>
+{}
+</main></body></html>
+)",
+                     html_escape(title), signed_in, content);
+}
+
+void send_html(Response& res, int status, const std::string& html) {
+  res.status = status;
+  res.set_content(html, "text/html; charset=utf-8");
+}
+
+std::string sign_in_form(std::string_view error) {
+  std::string message;
+  if (!error.empty()) {
+    message = fmt::format(R"(<p class="error">{}</p>)", html_escape(error));
+  }
+  return layout("Sign in", fmt::format(R"(<h2>Sign in</h2>{}
+<form method="post" action="/login">
+<label>Email <input type="email" name="email" autocomplete="username" required></label>
+<label>Password <input type="password" name="password" autocomplete="current-password" required></label>
+<button type="submit">Sign in</button>
+</form>)",
+                                       message));
+}
+
+std::string message_page(std::string_view title, std::string_view text) {
+  return layout(title, fmt::format(R"(<h2>{}</h2><p>{}</p><p><a href="/">Sign in</a></p>)",
+                                   html_escape(title), html_escape(text)));
+}
+
+std::string password_form(std::string_view title, std::string_view action, std::string_view token,
+                          std::string_view error) {
+  std::string message;
+  if (!error.empty()) {
+    message = fmt::format(R"(<p class="error">{}</p>)", html_escape(error));
+  }
+  return layout(title,
+                fmt::format(R"(<h2>{}</h2>{}
+<form method="post" action="{}">
+<input type="hidden" name="token" value="{}">
+<label>New password (at least 12 characters) <input type="password" name="password" autocomplete="new-password" minlength="12" required></label>
+<button type="submit">Save password</button>
+</form>)",
+                            html_escape(title), message, html_escape(action), html_escape(token)));
+}
+
+// False (after answering 403) when a browser says the form was posted from another origin.
+bool same_origin(const Context& ctx, const Request& req, Response& res) {
+  if (req.has_header("Origin") && req.get_header_value("Origin") != ctx.base_url) {
+    send_html(res, 403, message_page("Forbidden", "This form must be sent from the portal."));
+    return false;
+  }
+  return true;
+}
+
+std::optional<User> cookie_user(Context& ctx, const Request& req) {
+  return ctx.auth.authenticate(cookie_value(req, "session"));
+}
+
+void records_page(Context& ctx, const Request& req, Response& res) {
+  const auto user = cookie_user(ctx, req);
+  if (!user) {
+    send_html(res, 401,
+              message_page("Please sign in", "Sign in to see your organisation's records."));
+    return;
+  }
+  auto query = req.get_param_value("q");
+  if (!valid_utf8(query) || utf8_length(query) > 200) {
+    query.clear();
+  }
+  const auto page = ctx.store.list_records(user->org_id, query, k_page_records, 0);
+  std::string rows;
+  for (const auto& record : page.records) {
+    rows += fmt::format("<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n", record.id,
+                        html_escape(record.title), html_escape(record.owner),
+                        rfc3339(record.updated_at));
+  }
+  const auto content = fmt::format(
+      R"(<h2>Records of {}</h2>
+<form method="get" action="/records"><label>Search <input type="search" name="q" value="{}"></label> <button type="submit">Search</button></form>
+<p class="muted">{} record(s){}</p>
+<table><thead><tr><th>#</th><th>Title</th><th>Owner</th><th>Updated</th></tr></thead>
+<tbody>
+{}</tbody></table>)",
+      html_escape(user->org), html_escape(query), page.total,
+      page.total > k_page_records ? fmt::format(", first {} shown", k_page_records) : "", rows);
+  send_html(res, 200, layout("Records", content, user->email + " (" + user->role + ")"));
+}
+
+void login_form_post(Context& ctx, const Request& req, Response& res) {
+  if (!same_origin(ctx, req, res)) {
+    return;
+  }
+  const auto email = form_field(req.body, "email");
+  const auto password = form_field(req.body, "password");
+  const auto result = sign_in(ctx, email, password, req.remote_addr);
+  if (!result) {
+    send_html(res, 401, sign_in_form("Invalid email or password."));
+    return;
+  }
+  res.set_header("Set-Cookie", session_cookie(ctx, result->token));
+  res.set_redirect("/records", 303);
+}
+
+void logout_form_post(Context& ctx, const Request& req, Response& res) {
+  if (!same_origin(ctx, req, res)) {
+    return;
+  }
+  const auto token = cookie_value(req, "session");
+  if (const auto user = ctx.auth.authenticate(token)) {
+    sign_out(ctx, token, *user, req.remote_addr);
+  }
+  res.set_header("Set-Cookie", cleared_session_cookie(ctx));
+  res.set_redirect("/", 303);
+}
+
+void reset_form_post(Context& ctx, const Request& req, Response& res) {
+  if (!same_origin(ctx, req, res)) {
+    return;
+  }
+  const auto token = form_field(req.body, "token");
+  const auto password = form_field(req.body, "password");
+  switch (confirm_password_reset(ctx, token, password, req.remote_addr)) {
+  case TokenOutcome::done:
+    send_html(res, 200, message_page("Password changed", "You can now sign in with it."));
+    return;
+  case TokenOutcome::weak_password:
+    send_html(res, 400,
+              password_form("Choose a new password", "/reset", token, password_problem(password)));
+    return;
+  default:
+    send_html(res, 400, message_page("Link expired", "This reset link is invalid or was used."));
+  }
+}
+
+void invite_form_post(Context& ctx, const Request& req, Response& res) {
+  if (!same_origin(ctx, req, res)) {
+    return;
+  }
+  const auto token = form_field(req.body, "token");
+  const auto password = form_field(req.body, "password");
+  User user;
+  switch (accept_invite(ctx, token, password, req.remote_addr, user)) {
+  case TokenOutcome::done:
+    send_html(res, 201, message_page("Welcome", "Your account is ready. Sign in with your email."));
+    return;
+  case TokenOutcome::weak_password:
+    send_html(res, 400,
+              password_form("Accept your invite", "/invite", token, password_problem(password)));
+    return;
+  case TokenOutcome::email_taken:
+    send_html(res, 409, message_page("Already registered", "This email already has an account."));
+    return;
+  default:
+    send_html(res, 400, message_page("Link expired", "This invite is invalid or was used."));
+  }
+}
+
+} // namespace
+
+void install_page_routes(httplib::Server& server, Context& ctx) {
+  server.Get("/style.css", [](const Request&, Response& res) {
+    res.set_content(std::string(k_style), "text/css; charset=utf-8");
+  });
+  server.Get("/", [&ctx](const Request& req, Response& res) {
+    if (cookie_user(ctx, req)) {
+      res.set_redirect("/records", 303);
+      return;
+    }
+    send_html(res, 200, sign_in_form({}));
+  });
+  server.Get("/records",
+             [&ctx](const Request& req, Response& res) { records_page(ctx, req, res); });
+  server.Post("/login",
+              [&ctx](const Request& req, Response& res) { login_form_post(ctx, req, res); });
+  server.Post("/logout",
+              [&ctx](const Request& req, Response& res) { logout_form_post(ctx, req, res); });
+  server.Get("/reset", [](const Request& req, Response& res) {
+    send_html(res, 200,
+              password_form("Choose a new password", "/reset", req.get_param_value("token"), {}));
+  });
+  server.Post("/reset",
+              [&ctx](const Request& req, Response& res) { reset_form_post(ctx, req, res); });
+  server.Get("/invite", [](const Request& req, Response& res) {
+    send_html(res, 200,
+              password_form("Accept your invite", "/invite", req.get_param_value("token"), {}));
+  });
+  server.Post("/invite",
+              [&ctx](const Request& req, Response& res) { invite_form_post(ctx, req, res); });
+}
+
+} // namespace portal

@@ -1,0 +1,178 @@
+// Cross-cutting HTTP behaviour of the sample portal, installed once on the cpp-httplib server:
+// the security headers every response carries (CSP level 2, X-Frame-Options per RFC 7034,
+// nosniff, Referrer-Policy, Cache-Control: no-store), JSON error bodies for every 4xx/5xx, a
+// 1 MiB request body cap (413), a catch-all for exceptions (500 without details) and an access
+// log of method, path, status and duration — never the query string, cookies or tokens.
+
+#include "server.hpp"
+
+#include "util.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+
+namespace portal {
+
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// cpp-httplib serves a connection on one pool thread from start to end, so the pre-routing hook
+// and the logger of one request run on the same thread.
+thread_local std::optional<SteadyClock::time_point> t_request_start;
+
+std::string_view reason_for(int status) {
+  switch (status) {
+  case 400:
+    return "bad request";
+  case 401:
+    return "authentication required";
+  case 403:
+    return "forbidden";
+  case 404:
+    return "not found";
+  case 405:
+    return "method not allowed";
+  case 413:
+    return "request body too large";
+  case 415:
+    return "unsupported media type";
+  default:
+    return status >= 500 ? "internal error" : "request failed";
+  }
+}
+
+void add_security_headers(httplib::Response& res) {
+  res.set_header("Content-Security-Policy",
+                 "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                 "form-action 'self'");
+  res.set_header("X-Frame-Options", "DENY");
+  res.set_header("X-Content-Type-Options", "nosniff");
+  res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
+  // /api/* must not be cached; the HTML pages show private records, so they get it too.
+  res.set_header("Cache-Control", "no-store");
+}
+
+} // namespace
+
+void send_json(httplib::Response& res, int status, const nlohmann::json& body) {
+  res.status = status;
+  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                  "application/json");
+}
+
+void send_error(httplib::Response& res, int status, std::string_view message) {
+  send_json(res, status, nlohmann::json{{"error", message}});
+}
+
+std::string cookie_value(const httplib::Request& req, std::string_view name) {
+  const auto header = req.get_header_value("Cookie");
+  std::string_view rest = header;
+  while (!rest.empty()) {
+    const auto semi = rest.find(';');
+    auto pair = rest.substr(0, semi);
+    while (!pair.empty() && pair.front() == ' ') {
+      pair.remove_prefix(1);
+    }
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos && pair.substr(0, eq) == name) {
+      auto value = pair.substr(eq + 1);
+      while (!value.empty() && value.back() == ' ') {
+        value.remove_suffix(1);
+      }
+      return std::string(value);
+    }
+    if (semi == std::string_view::npos) {
+      break;
+    }
+    rest.remove_prefix(semi + 1);
+  }
+  return {};
+}
+
+std::string request_token(const httplib::Request& req) {
+  const auto authorization = req.get_header_value("Authorization");
+  constexpr std::string_view k_bearer = "bearer ";
+  if (authorization.size() > k_bearer.size() &&
+      iequals(std::string_view(authorization).substr(0, k_bearer.size()), k_bearer)) {
+    return authorization.substr(k_bearer.size());
+  }
+  return cookie_value(req, "session");
+}
+
+std::string session_cookie(const Context& ctx, std::string_view token) {
+  if (ctx.options.flaws.has(Flaw::insecure_cookie)) {
+    return fmt::format("session={}; Path=/; Max-Age={}", token, k_session_idle_seconds);
+  }
+  return fmt::format("session={}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}", token,
+                     k_session_idle_seconds);
+}
+
+std::string cleared_session_cookie(const Context& ctx) {
+  if (ctx.options.flaws.has(Flaw::insecure_cookie)) {
+    return "session=; Path=/; Max-Age=0";
+  }
+  return "session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0";
+}
+
+void install_middleware(httplib::Server& server, const Context& ctx) {
+  server.set_payload_max_length(k_max_body_bytes);
+
+  server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
+    t_request_start = SteadyClock::now();
+    // RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has an
+    // empty body. cpp-httplib 0.11 instead reads a POST/PUT body until the read timeout (5 s).
+    // The hook runs before the body is read and `req` is a non-const object inside httplib, so
+    // stating the empty length here restores the standard behaviour.
+    if (!req.has_header("Content-Length") && !req.has_header("Transfer-Encoding")) {
+      const_cast<httplib::Request&>(req).set_header("Content-Length", "0");
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
+
+  // cpp-httplib calls this for every response with status >= 400, including its own 404 and 413.
+  server.set_error_handler(
+      httplib::Server::HandlerWithResponse([](const httplib::Request&, httplib::Response& res) {
+        if (!res.body.empty()) {
+          return httplib::Server::HandlerResponse::Unhandled;
+        }
+        send_error(res, res.status, reason_for(res.status));
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+
+  server.set_exception_handler(
+      [](const httplib::Request& req, httplib::Response& res, const std::exception_ptr& ep) {
+        std::string what = "unknown exception";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        fmt::print(stderr, "error: {} {}: {}\n", req.method, log_safe(req.path), log_safe(what));
+        res.headers.erase("Set-Cookie");
+        send_error(res, 500, "internal error");
+      });
+
+  const bool secure_headers = !ctx.options.flaws.has(Flaw::no_security_headers);
+  server.set_post_routing_handler(
+      [secure_headers](const httplib::Request&, httplib::Response& res) {
+        if (secure_headers) {
+          add_security_headers(res);
+        }
+      });
+
+  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
+    double ms = 0.0;
+    if (t_request_start) {
+      ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - *t_request_start).count();
+      t_request_start.reset();
+    }
+    fmt::print(stderr, "{} {} {} {:.1f}ms\n", log_safe(req.method), log_safe(req.path), res.status,
+               ms);
+  });
+}
+
+} // namespace portal

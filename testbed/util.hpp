@@ -1,0 +1,49 @@
+#pragma once
+// Small helpers shared by the portal's modules: clock, text checks, escaping and encoding.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace portal {
+
+// Seconds since the Unix epoch, from the system clock.
+std::int64_t now_seconds();
+
+// `epoch_seconds` as an RFC 3339 UTC timestamp, e.g. "2024-01-08T09:00:00Z".
+std::string rfc3339(std::int64_t epoch_seconds);
+
+// `epoch_seconds` as an RFC 5322 date, e.g. "Mon, 08 Jan 2024 09:00:00 +0000".
+std::string rfc5322_date(std::int64_t epoch_seconds);
+
+// True when `text` is well-formed UTF-8 (no overlongs, no surrogates).
+bool valid_utf8(std::string_view text);
+
+// Number of Unicode code points in the well-formed UTF-8 string `text`.
+std::size_t utf8_length(std::string_view text);
+
+// ASCII lower-case copy of `text`.
+std::string ascii_lower(std::string_view text);
+
+// True when `a` and `b` are equal ignoring ASCII case.
+bool iequals(std::string_view a, std::string_view b);
+
+// `text` escaped for HTML element content and quoted attribute values.
+std::string html_escape(std::string_view text);
+
+// Lower-case hex of `bytes`.
+std::string hex_encode(std::string_view bytes);
+
+// Decodes one application/x-www-form-urlencoded component (`+` is a space, `%XX` a byte).
+std::string form_decode(std::string_view text);
+
+// The value of the field `name` in the form-encoded body `body`, or "" when absent.
+std::string form_field(std::string_view body, std::string_view name);
+
+// `text` with every byte outside printable ASCII replaced by '?', for log lines.
+std::string log_safe(std::string_view text);
+
+// A plausible mailbox: one '@', no spaces or control characters, 3..254 bytes.
+bool plausible_email(std::string_view email);
+
+} // namespace portal

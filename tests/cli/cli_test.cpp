@@ -1,0 +1,194 @@
+// The command line, one behaviour per case: arguments in, exit code and a line or two out.
+
+#include "app/commands.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+namespace lg {
+namespace {
+
+using test::run_command;
+
+const std::string k_bin = LG_LAUNCHGATE_BIN;
+const std::string k_portal_env = std::string("LAUNCHGATE_PORTAL=") + LG_PORTAL_BIN;
+
+bool contains(const std::string& haystack, const std::string& needle) {
+  return haystack.find(needle) != std::string::npos;
+}
+
+TEST(Cli, Version) {
+  auto r = run_command({k_bin, "--version"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_TRUE(contains(r.out, "launchgate 0.1.0")) << r.out;
+}
+
+TEST(Cli, HelpOnEverySubcommand) {
+  for (const char* sub : {"audit", "demo", "init", "checks"}) {
+    auto r = run_command({k_bin, sub, "--help"});
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_TRUE(contains(r.out, "Usage")) << sub << ": " << r.out;
+  }
+  auto top = run_command({k_bin, "--help"});
+  EXPECT_EQ(top.code, 0);
+  EXPECT_TRUE(contains(top.out, "4 incomplete"));
+}
+
+TEST(Cli, NoSubcommandIsAUsageError) {
+  EXPECT_EQ(run_command({k_bin}).code, 2);
+  EXPECT_EQ(run_command({k_bin, "frobnicate"}).code, 2);
+}
+
+TEST(Cli, MissingConfigIsExit2WithTheFile) {
+  test::TempDir dir;
+  auto r = run_command({k_bin, "audit"}, dir.path().string());
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "launchgate.yaml: cannot open the config file")) << r.err;
+}
+
+TEST(Cli, BadConfigIsExit2WithFileLine) {
+  test::TempDir dir;
+  auto path = dir.write("lg.yaml", "target:\n  base_url: http://127.0.0.1:9\n  rps: 3\n");
+  auto r = run_command({k_bin, "audit", "-c", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, path + ":3:3: unknown key 'rps' in target")) << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
+TEST(Cli, UnknownGateOrFormatIsExit2) {
+  test::TempDir dir;
+  auto path = dir.write("lg.yaml", "target:\n  base_url: http://127.0.0.1:9\n");
+  auto gate = run_command({k_bin, "audit", "-c", path, "--only", "access,nope"});
+  EXPECT_EQ(gate.code, 2);
+  EXPECT_TRUE(contains(gate.err, "unknown gate 'nope'")) << gate.err;
+  auto format = run_command({k_bin, "audit", "-c", path, "--format", "yaml"});
+  EXPECT_EQ(format.code, 2);
+  EXPECT_TRUE(contains(format.err, "unknown --format 'yaml'")) << format.err;
+}
+
+TEST(Cli, DeadTargetGivesErrorChecksNotACrash) {
+  test::TempDir dir;
+  auto path = dir.write("lg.yaml", "target:\n  base_url: http://127.0.0.1:9\n  timeout: 2s\n"
+                                   "api:\n  openapi: /openapi.json\n");
+  auto r = run_command({k_bin, "audit", "-c", path, "--only", "access,domain", "--format", "json"});
+  EXPECT_EQ(r.code, 1) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["verdict"], "not_ready");
+  for (const auto& c : report["checks"]) {
+    if (c["id"] == "access.unauthenticated" || c["id"] == "domain.headers") {
+      EXPECT_EQ(c["status"], "error") << c.dump();
+      EXPECT_TRUE(contains(c["reason"], "127.0.0.1:9")) << c.dump();
+    }
+  }
+}
+
+TEST(Cli, ChecksListsTheWholeCatalog) {
+  auto r = run_command({k_bin, "checks"});
+  EXPECT_EQ(r.code, 0);
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 52);
+  EXPECT_TRUE(contains(r.out, "access.cross-tenant-read"));
+  auto json = run_command({k_bin, "checks", "--format", "json"});
+  EXPECT_EQ(nlohmann::json::parse(json.out).size(), 52u);
+}
+
+TEST(Cli, DocsChecksMdIsTheGeneratedCatalog) {
+  auto doc = test::read_file(std::string(LG_SOURCE_DIR) + "/docs/checks.md");
+  EXPECT_EQ(doc, app::checks_markdown())
+      << "docs/checks.md is stale: run `launchgate checks --format md > docs/checks.md`";
+}
+
+TEST(Cli, InitWritesAStarterThatLoadsAndNeverOverwrites) {
+  test::TempDir dir;
+  auto r = run_command({k_bin, "init"}, dir.path().string());
+  EXPECT_EQ(r.code, 0) << r.err;
+  auto again = run_command({k_bin, "init"}, dir.path().string());
+  EXPECT_EQ(again.code, 2);
+  EXPECT_TRUE(contains(again.err, "exists"));
+  // The starter is valid once its variables are set: no target is contacted by validation.
+  setenv("ALICE_PASSWORD", "a", 1);
+  setenv("BOB_PASSWORD", "b", 1);
+  setenv("CAROL_PASSWORD", "c", 1);
+  auto config = load_config((dir.path() / "launchgate.yaml").string());
+  EXPECT_TRUE(config) << config.error().message;
+  EXPECT_EQ(config->accounts.size(), 3u);
+}
+
+TEST(Cli, DemoIsNotReadyWithTheThreeChecksFailingAndWritesTheHtml) {
+  test::TempDir dir;
+  auto r = run_command({k_bin, "demo", "--format", "json"}, dir.path().string(), {k_portal_env});
+  ASSERT_EQ(r.code, 1) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["verdict"], "not_ready");
+  std::set<std::string> failing;
+  for (const auto& c : report["checks"])
+    if (c["status"] == "fail") {
+      failing.insert(c["id"].get<std::string>());
+      EXPECT_FALSE(c["findings"].empty()) << c.dump();
+    }
+  EXPECT_EQ(failing, (std::set<std::string>{"access.unauthenticated", "session.cookie-flags",
+                                            "domain.headers"}));
+  auto html = test::read_file(dir.path() / "launchgate-report.html");
+  EXPECT_TRUE(contains(html, "<!doctype html>") || contains(html, "<!DOCTYPE html>"));
+}
+
+TEST(Cli, HardenedDemoPassesTheThreeAndIsIncomplete) {
+  test::TempDir dir;
+  auto r = run_command({k_bin, "demo", "--hardened", "--format", "json"}, dir.path().string(),
+                       {k_portal_env});
+  ASSERT_EQ(r.code, 4) << r.err;
+  auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["verdict"], "incomplete");
+  int passed = 0;
+  for (const auto& c : report["checks"]) {
+    if (c["status"] == "pass")
+      ++passed;
+    else
+      EXPECT_EQ(c["status"], "skip") << c.dump();
+  }
+  EXPECT_EQ(passed, 3);
+}
+
+TEST(Cli, OneRunWritesAllSixFormats) {
+  test::TempDir dir;
+  auto r = run_command({k_bin, "demo", "-q", "-o", "r.txt", "-o", "r.json", "-o", "r.sarif", "-o",
+                        "r.xml", "-o", "r.md", "-o", "r.html"},
+                       dir.path().string(), {k_portal_env});
+  ASSERT_EQ(r.code, 1) << r.err;
+  EXPECT_TRUE(r.out.empty());
+  EXPECT_TRUE(contains(test::read_file(dir.path() / "r.txt"), "N O T   R E A D Y"));
+  EXPECT_EQ(nlohmann::json::parse(test::read_file(dir.path() / "r.json"))["schema"],
+            "launchgate.report/1");
+  EXPECT_EQ(nlohmann::json::parse(test::read_file(dir.path() / "r.sarif"))["version"], "2.1.0");
+  EXPECT_TRUE(contains(test::read_file(dir.path() / "r.xml"), "<testsuites"));
+  EXPECT_TRUE(contains(test::read_file(dir.path() / "r.md"), "- [ ]"));
+  EXPECT_TRUE(contains(test::read_file(dir.path() / "r.html"), "</html>"));
+  // An explicit .html output replaces the demo's default launchgate-report.html.
+  EXPECT_FALSE(std::filesystem::exists(dir.path() / "launchgate-report.html"));
+}
+
+TEST(Cli, UnwritableOutputIsExit2) {
+  test::TempDir dir;
+  auto r = run_command({k_bin, "demo", "-q", "-o", "/nonexistent-dir/r.json"}, dir.path().string(),
+                       {k_portal_env});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "cannot write /nonexistent-dir/r.json")) << r.err;
+}
+
+TEST(Cli, NoSecretAppearsOnAnyOutput) {
+  test::TempDir dir;
+  auto r =
+      run_command({k_bin, "demo", "-v", "--format", "json"}, dir.path().string(), {k_portal_env});
+  auto report = nlohmann::json::parse(r.out);
+  // The session cookie value is redacted in evidence; no 64-hex-character token appears anywhere.
+  std::regex token("[0-9a-f]{32,}");
+  EXPECT_FALSE(std::regex_search(r.out, token));
+  EXPECT_FALSE(std::regex_search(r.err, token));
+}
+
+} // namespace
+} // namespace lg

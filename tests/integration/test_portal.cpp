@@ -1,0 +1,606 @@
+// Integration tests of the sample portal (testbed/): each test starts the real launchgate-portal
+// binary on a free loopback port and drives it over HTTP with libcurl — health, OpenAPI, login,
+// sessions, org isolation, record CRUD and search, admin roles, logout, password reset and invites
+// through an in-process SMTP sink — then checks that each --flaw changes exactly its behaviour.
+
+#include "integration/test_portal_support.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <regex>
+#include <set>
+
+namespace {
+
+using nlohmann::json;
+using portal_test::bearer;
+using portal_test::cookie;
+using portal_test::HttpClient;
+using portal_test::HttpResponse;
+using portal_test::PortalProcess;
+using portal_test::SmtpSink;
+
+#ifdef LG_PORTAL_BIN
+const std::string k_portal_bin = LG_PORTAL_BIN;
+#else
+const std::string k_portal_bin;
+#endif
+const std::string k_password = "portal-demo-password";
+
+json parse(const HttpResponse& res) {
+  return json::parse(res.body, nullptr, false);
+}
+
+std::string login_body(const std::string& email, const std::string& password) {
+  return json{{"email", email}, {"password", password}}.dump();
+}
+
+class PortalTest : public ::testing::Test {
+protected:
+  void SetUp() override {
+    if (k_portal_bin.empty() || !std::filesystem::exists(k_portal_bin)) {
+      GTEST_SKIP() << "launchgate-portal binary not found: " << k_portal_bin;
+    }
+  }
+
+  void TearDown() override {
+    m_portal.stop();
+    m_portal.remove_log();
+  }
+
+  // Starts the portal with `args` (plus a small seed unless given) and points `m_http` at it.
+  void start(std::vector<std::string> args = {}) {
+    ASSERT_TRUE(m_portal.start(k_portal_bin, args)) << m_portal.error();
+    ASSERT_EQ(m_portal.url().rfind("http://127.0.0.1:", 0), 0u) << m_portal.url();
+    m_http = HttpClient(m_portal.url());
+  }
+
+  HttpResponse login_response(const std::string& email, const std::string& password = k_password) {
+    return m_http.request("POST", "/api/login", login_body(email, password));
+  }
+
+  // A session token for `email`; fails the test if login does not succeed.
+  std::string login(const std::string& email, const std::string& password = k_password) {
+    const auto res = login_response(email, password);
+    EXPECT_EQ(res.status, 200) << res.body;
+    const auto body = parse(res);
+    return body.is_object() && body.contains("token") ? body["token"].get<std::string>() : "";
+  }
+
+  HttpResponse get(const std::string& path, const std::string& token = {}) const {
+    return m_http.request("GET", path, std::nullopt,
+                          token.empty() ? std::vector<std::string>{} : std::vector{bearer(token)});
+  }
+  HttpResponse send(const std::string& method, const std::string& path, const json& body,
+                    const std::string& token = {}) const {
+    return m_http.request(method, path, body.dump(),
+                          token.empty() ? std::vector<std::string>{} : std::vector{bearer(token)});
+  }
+
+  // The id of some record of `token`'s org.
+  std::int64_t first_record_id(const std::string& token) {
+    const auto body = parse(get("/api/records?limit=1", token));
+    return body["records"].at(0)["id"].get<std::int64_t>();
+  }
+
+  PortalProcess m_portal;
+  HttpClient m_http;
+};
+
+void expect_security_headers(const HttpResponse& res) {
+  EXPECT_EQ(res.header("Content-Security-Policy"),
+            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
+  EXPECT_EQ(res.header("X-Frame-Options"), "DENY");
+  EXPECT_EQ(res.header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(res.header("Referrer-Policy"), "strict-origin-when-cross-origin");
+  EXPECT_EQ(res.header("Cache-Control"), "no-store");
+}
+
+void expect_secure_cookie(const std::string& set_cookie) {
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("Secure"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("SameSite=Lax"), std::string::npos) << set_cookie;
+}
+
+// The token of the first "/PATH?token=HEX" link in a mail.
+std::string link_token(const std::string& mail, const std::string& path) {
+  const std::regex link(path + R"(\?token=([0-9a-f]{64}))");
+  std::smatch match;
+  return std::regex_search(mail, match, link) ? match[1].str() : "";
+}
+
+TEST_F(PortalTest, HealthIsPublicAndCarriesSecurityHeaders) {
+  start();
+  const auto res = get("/api/health");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(parse(res), json({{"status", "ok"}}));
+  EXPECT_EQ(res.header("Content-Type"), "application/json");
+  expect_security_headers(res);
+  EXPECT_FALSE(res.has_header("Strict-Transport-Security"));
+}
+
+TEST_F(PortalTest, UnknownRouteAnswersJson404WithHeaders) {
+  start();
+  const auto res = get("/api/nope");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_TRUE(parse(res).contains("error"));
+  expect_security_headers(res);
+}
+
+TEST_F(PortalTest, OpenApiDescribesEveryOperationAndItsSecurity) {
+  start();
+  const auto res = get("/openapi.json");
+  ASSERT_EQ(res.status, 200);
+  const auto doc = parse(res);
+  ASSERT_TRUE(doc.is_object());
+  EXPECT_EQ(doc["openapi"], "3.0.3");
+  const auto& paths = doc["paths"];
+  for (const auto* path :
+       {"/api/health", "/openapi.json", "/api/login", "/api/logout", "/api/me", "/api/records",
+        "/api/records/{id}", "/api/admin/users", "/api/admin/invites", "/api/admin/audit-log",
+        "/api/password-reset", "/api/password-reset/confirm", "/api/invites/accept"}) {
+    EXPECT_TRUE(paths.contains(path)) << path;
+  }
+  EXPECT_EQ(paths["/api/health"]["get"]["security"], json::array());
+  EXPECT_EQ(paths["/api/login"]["post"]["security"], json::array());
+  EXPECT_EQ(paths["/api/password-reset"]["post"]["security"], json::array());
+  const json both = json::array({{{"cookieAuth", json::array()}}, {{"bearerAuth", json::array()}}});
+  EXPECT_EQ(paths["/api/records/{id}"]["get"]["security"], both);
+  EXPECT_EQ(paths["/api/logout"]["post"]["security"], both);
+  EXPECT_EQ(paths["/api/records/{id}"]["get"]["parameters"][0]["name"], "id");
+  EXPECT_TRUE(paths["/api/records"]["post"].contains("requestBody"));
+  EXPECT_EQ(paths["/api/admin/users"]["get"]["x-admin-only"], true);
+  EXPECT_FALSE(paths["/api/records"]["get"].contains("x-admin-only"));
+  const auto& schemes = doc["components"]["securitySchemes"];
+  EXPECT_EQ(schemes["cookieAuth"]["in"], "cookie");
+  EXPECT_EQ(schemes["cookieAuth"]["name"], "session");
+  EXPECT_EQ(schemes["bearerAuth"]["scheme"], "bearer");
+}
+
+TEST_F(PortalTest, LoginReturnsTokenUserAndSecureCookie) {
+  start();
+  const auto res = login_response("alice@acme.test");
+  ASSERT_EQ(res.status, 200) << res.body;
+  const auto body = parse(res);
+  const auto token = body["token"].get<std::string>();
+  EXPECT_TRUE(std::regex_match(token, std::regex("[0-9a-f]{64}")));
+  EXPECT_EQ(body["user"]["email"], "alice@acme.test");
+  EXPECT_EQ(body["user"]["org"], "acme");
+  EXPECT_EQ(body["user"]["role"], "admin");
+  const auto set_cookie = res.header("Set-Cookie");
+  EXPECT_EQ(set_cookie.rfind("session=" + token + ";", 0), 0u) << set_cookie;
+  expect_secure_cookie(set_cookie);
+  EXPECT_NE(set_cookie.find("Max-Age=28800"), std::string::npos);
+}
+
+TEST_F(PortalTest, LoginFailuresLookTheSame) {
+  start();
+  const auto wrong = login_response("alice@acme.test", "not-the-password");
+  const auto unknown = login_response("nobody@acme.test", "not-the-password");
+  EXPECT_EQ(wrong.status, 401);
+  EXPECT_EQ(unknown.status, 401);
+  EXPECT_EQ(wrong.body, unknown.body);
+  EXPECT_EQ(parse(wrong)["error"], "invalid email or password");
+  EXPECT_FALSE(wrong.has_header("Set-Cookie"));
+}
+
+TEST_F(PortalTest, MeWorksWithBearerAndCookieOnly) {
+  start();
+  const auto token = login("carol@globex.test");
+  const auto with_bearer = get("/api/me", token);
+  EXPECT_EQ(with_bearer.status, 200);
+  EXPECT_EQ(parse(with_bearer)["email"], "carol@globex.test");
+  const auto with_cookie = m_http.request("GET", "/api/me", std::nullopt, {cookie(token)});
+  EXPECT_EQ(with_cookie.status, 200);
+  EXPECT_EQ(parse(with_cookie)["org"], "globex");
+  EXPECT_EQ(get("/api/me").status, 401);
+  EXPECT_EQ(get("/api/me", std::string(64, 'a')).status, 401);
+}
+
+TEST_F(PortalTest, RecordListsAreIsolatedByOrg) {
+  start({"--seed-records", "30"});
+  const auto alice = parse(get("/api/records?limit=200", login("alice@acme.test")));
+  const auto carol = parse(get("/api/records?limit=200", login("carol@globex.test")));
+  EXPECT_EQ(alice["total"], 30);
+  EXPECT_EQ(carol["total"], 30);
+  std::set<std::int64_t> acme_ids;
+  for (const auto& record : alice["records"]) {
+    EXPECT_EQ(record["org"], "acme");
+    acme_ids.insert(record["id"].get<std::int64_t>());
+  }
+  for (const auto& record : carol["records"]) {
+    EXPECT_EQ(record["org"], "globex");
+    EXPECT_EQ(acme_ids.count(record["id"].get<std::int64_t>()), 0u);
+  }
+  EXPECT_EQ(get("/api/records").status, 401);
+}
+
+TEST_F(PortalTest, ListPagingAndBadParameters) {
+  start({"--seed-records", "12"});
+  const auto token = login("bob@acme.test");
+  const auto page = parse(get("/api/records?limit=5&offset=10", token));
+  EXPECT_EQ(page["total"], 12);
+  EXPECT_EQ(page["records"].size(), 2u);
+  EXPECT_EQ(get("/api/records?limit=0", token).status, 400);
+  EXPECT_EQ(get("/api/records?limit=abc", token).status, 400);
+  EXPECT_EQ(get("/api/records?offset=-1", token).status, 400);
+}
+
+TEST_F(PortalTest, CreateReadUpdateDelete) {
+  start();
+  const auto bob = login("bob@acme.test");
+  const auto created = send("POST", "/api/records",
+                            {{"title", "Call Initech about pallets"},
+                             {"body", "Ask for the delivery window."},
+                             {"org", "globex"},
+                             {"owner", "dave@globex.test"},
+                             {"id", 1}},
+                            bob);
+  ASSERT_EQ(created.status, 201) << created.body;
+  const auto record = parse(created);
+  EXPECT_EQ(record["org"], "acme");
+  EXPECT_EQ(record["owner"], "bob@acme.test");
+  EXPECT_EQ(record["title"], "Call Initech about pallets");
+  const auto id = record["id"].get<std::int64_t>();
+  const auto path = "/api/records/" + std::to_string(id);
+
+  const auto read = get(path, bob);
+  EXPECT_EQ(read.status, 200);
+  EXPECT_EQ(parse(read)["body"], "Ask for the delivery window.");
+  for (const auto* key : {"id", "org", "title", "body", "owner", "created_at", "updated_at"}) {
+    EXPECT_TRUE(parse(read).contains(key)) << key;
+  }
+
+  const auto updated = send("PUT", path, {{"title", "Called Initech"}, {"body", "Done."}}, bob);
+  EXPECT_EQ(updated.status, 200) << updated.body;
+  EXPECT_EQ(parse(get(path, bob))["title"], "Called Initech");
+
+  const auto deleted = m_http.request("DELETE", path, std::nullopt, {bearer(bob)});
+  EXPECT_EQ(deleted.status, 204);
+  EXPECT_EQ(get(path, bob).status, 404);
+}
+
+TEST_F(PortalTest, OnlyAdminOrOwnerMayDelete) {
+  start();
+  const auto alice = login("alice@acme.test");
+  const auto bob = login("bob@acme.test");
+  const auto id = parse(send("POST", "/api/records", {{"title", "Alice's note"}}, alice))["id"];
+  const auto path = "/api/records/" + std::to_string(id.get<std::int64_t>());
+  EXPECT_EQ(m_http.request("DELETE", path, std::nullopt, {bearer(bob)}).status, 403);
+  const auto bobs = parse(send("POST", "/api/records", {{"title", "Bob's note"}}, bob))["id"];
+  const auto bobs_path = "/api/records/" + std::to_string(bobs.get<std::int64_t>());
+  EXPECT_EQ(m_http.request("DELETE", bobs_path, std::nullopt, {bearer(alice)}).status, 204);
+  EXPECT_EQ(m_http.request("DELETE", path, std::nullopt, {bearer(alice)}).status, 204);
+}
+
+TEST_F(PortalTest, RecordValidation) {
+  start();
+  const auto bob = login("bob@acme.test");
+  EXPECT_EQ(send("POST", "/api/records", {{"title", ""}}, bob).status, 400);
+  EXPECT_EQ(send("POST", "/api/records", {{"title", std::string(201, 'x')}}, bob).status, 400);
+  EXPECT_EQ(send("POST", "/api/records", {{"title", std::string(200, 'x')}}, bob).status, 201);
+  EXPECT_EQ(
+      send("POST", "/api/records", {{"title", "t"}, {"body", std::string(10001, 'b')}}, bob).status,
+      400);
+  EXPECT_EQ(send("POST", "/api/records", {{"title", 42}}, bob).status, 400);
+  EXPECT_EQ(send("POST", "/api/records", {{"title", "t"}, {"body", json::array()}}, bob).status,
+            400);
+  EXPECT_EQ(send("POST", "/api/records", json::array({1, 2}), bob).status, 400);
+  const auto malformed = m_http.request("POST", "/api/records", "{\"title\": ", {bearer(bob)});
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(parse(malformed)["error"], "malformed JSON");
+  const auto form = m_http.request("POST", "/api/records", "title=x", {bearer(bob)},
+                                   "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 415);
+  const auto huge = m_http.request("POST", "/api/records",
+                                   json{{"title", "t"}, {"body", std::string(2 << 20, 'b')}}.dump(),
+                                   {bearer(bob)});
+  EXPECT_EQ(huge.status, 413);
+}
+
+TEST_F(PortalTest, SearchIsCaseInsensitiveAndParameterised) {
+  start();
+  const auto bob = login("bob@acme.test");
+  ASSERT_EQ(
+      send("POST", "/api/records", {{"title", "Zebra crossing permit"}, {"body", "x"}}, bob).status,
+      201);
+  const auto hits = parse(get("/api/records?q=zEbRa", bob));
+  ASSERT_EQ(hits["total"], 1);
+  EXPECT_EQ(hits["records"][0]["title"], "Zebra crossing permit");
+  const auto invoices = parse(get("/api/records?q=invoice&limit=200", bob));
+  EXPECT_GT(invoices["total"].get<int>(), 0);
+  for (const auto& record : invoices["records"]) {
+    const auto text = portal_test::lower(record["title"].get<std::string>() + " " +
+                                         record["body"].get<std::string>());
+    EXPECT_NE(text.find("invoice"), std::string::npos);
+    EXPECT_EQ(record["org"], "acme");
+  }
+  const auto injection = get("/api/records?q=%27%20OR%201%3D1%20--", bob);
+  EXPECT_EQ(injection.status, 200);
+  EXPECT_EQ(parse(injection)["total"], 0);
+  // '%' is a literal, not a LIKE wildcard: only the meeting notes with "(87%)" match.
+  const auto percent = parse(get("/api/records?q=%25&limit=200", bob));
+  EXPECT_LT(percent["total"].get<int>(), 50);
+  for (const auto& record : percent["records"]) {
+    EXPECT_NE(record["body"].get<std::string>().find('%'), std::string::npos);
+  }
+}
+
+TEST_F(PortalTest, OtherOrgsRecordsAreNotFound) {
+  start();
+  const auto alice = login("alice@acme.test");
+  const auto carol = login("carol@globex.test");
+  const auto path = "/api/records/" + std::to_string(first_record_id(alice));
+  const auto read = get(path, carol);
+  EXPECT_EQ(read.status, 404);
+  EXPECT_EQ(read.body, get("/api/records/999999", carol).body);
+  EXPECT_EQ(send("PUT", path, {{"title", "mine now"}, {"body", ""}}, carol).status, 404);
+  EXPECT_EQ(
+      m_http.request("DELETE", path, std::nullopt, {bearer(login("dave@globex.test"))}).status,
+      404);
+  EXPECT_EQ(get(path, alice).status, 200);
+}
+
+TEST_F(PortalTest, StaffGetsForbiddenOnAdmin) {
+  start();
+  const auto bob = login("bob@acme.test");
+  EXPECT_EQ(get("/api/admin/users", bob).status, 403);
+  EXPECT_EQ(get("/api/admin/audit-log", bob).status, 403);
+  EXPECT_EQ(
+      send("POST", "/api/admin/invites", {{"email", "x@acme.test"}, {"role", "staff"}}, bob).status,
+      403);
+  EXPECT_EQ(get("/api/admin/users").status, 401);
+  const auto alice = login("alice@acme.test");
+  const auto users = parse(get("/api/admin/users", alice));
+  ASSERT_EQ(users["users"].size(), 2u);
+  for (const auto& user : users["users"]) {
+    EXPECT_EQ(user["org"], "acme");
+    EXPECT_FALSE(user.contains("password_hash"));
+  }
+  const auto audit = get("/api/admin/audit-log", alice);
+  ASSERT_EQ(audit.status, 200);
+  EXPECT_NE(audit.body.find("\"login\""), std::string::npos);
+  EXPECT_EQ(audit.body.find(alice), std::string::npos);
+}
+
+TEST_F(PortalTest, LogoutEndsTheSession) {
+  start();
+  const auto token = login("alice@acme.test");
+  const auto res = m_http.request("POST", "/api/logout", std::nullopt, {bearer(token)});
+  EXPECT_EQ(res.status, 204);
+  const auto set_cookie = res.header("Set-Cookie");
+  EXPECT_EQ(set_cookie.rfind("session=;", 0), 0u) << set_cookie;
+  EXPECT_NE(set_cookie.find("Max-Age=0"), std::string::npos);
+  EXPECT_EQ(get("/api/me", token).status, 401);
+  EXPECT_EQ(m_http.request("POST", "/api/logout", std::nullopt, {bearer(token)}).status, 401);
+}
+
+TEST_F(PortalTest, PasswordResetMailWorksExactlyOnce) {
+  SmtpSink sink;
+  ASSERT_NE(sink.port(), 0);
+  start({"--smtp", "127.0.0.1:" + std::to_string(sink.port())});
+  const auto old_session = login("bob@acme.test");
+
+  const auto unknown = send("POST", "/api/password-reset", {{"email", "nobody@acme.test"}});
+  const auto known = send("POST", "/api/password-reset", {{"email", "bob@acme.test"}});
+  EXPECT_EQ(known.status, 202);
+  EXPECT_EQ(unknown.status, 202);
+  EXPECT_EQ(known.body, unknown.body);
+
+  const auto mails = sink.wait_for(1, std::chrono::seconds(10));
+  ASSERT_EQ(mails.size(), 1u);
+  const auto& mail = mails[0];
+  EXPECT_NE(mail.mail_from.find("<no-reply@portal.test>"), std::string::npos);
+  ASSERT_EQ(mail.rcpt_to.size(), 1u);
+  EXPECT_NE(mail.rcpt_to[0].find("<bob@acme.test>"), std::string::npos);
+  for (const auto* header :
+       {"\r\nSubject: ", "\r\nTo: <bob@acme.test>", "\r\nMessage-ID: <", "Date: ", "\r\nFrom: "}) {
+    EXPECT_NE(mail.data.find(header), std::string::npos) << header;
+  }
+  const auto token = link_token(mail.data, m_portal.url() + "/reset");
+  ASSERT_FALSE(token.empty()) << mail.data;
+
+  const std::string new_password = "a-much-better-passphrase";
+  EXPECT_EQ(
+      send("POST", "/api/password-reset/confirm", {{"token", token}, {"password", "short"}}).status,
+      400);
+  EXPECT_EQ(send("POST", "/api/password-reset/confirm",
+                 {{"token", std::string(64, '0')}, {"password", new_password}})
+                .status,
+            400);
+  EXPECT_EQ(
+      send("POST", "/api/password-reset/confirm", {{"token", token}, {"password", new_password}})
+          .status,
+      204);
+  EXPECT_EQ(send("POST", "/api/password-reset/confirm",
+                 {{"token", token}, {"password", "yet-another-passphrase"}})
+                .status,
+            400);
+  EXPECT_EQ(get("/api/me", old_session).status, 401);
+  EXPECT_EQ(login_response("bob@acme.test").status, 401);
+  EXPECT_EQ(login_response("bob@acme.test", new_password).status, 200);
+
+  EXPECT_TRUE(m_portal.wait_for_stderr("mail: sent to=bob@acme.test", std::chrono::seconds(5)));
+  EXPECT_TRUE(m_portal.wait_for_stderr("POST /api/login 200", std::chrono::seconds(5)));
+  const auto log = m_portal.stderr_text();
+  EXPECT_EQ(log.find(token), std::string::npos);
+  EXPECT_EQ(log.find(old_session), std::string::npos);
+  EXPECT_EQ(log.find(new_password), std::string::npos);
+}
+
+TEST_F(PortalTest, InviteCreatesUserInInvitersOrg) {
+  SmtpSink sink;
+  ASSERT_NE(sink.port(), 0);
+  start({"--smtp", "127.0.0.1:" + std::to_string(sink.port())});
+  const auto dave = login("dave@globex.test");
+  const auto invite =
+      send("POST", "/api/admin/invites", {{"email", "erin@globex.test"}, {"role", "staff"}}, dave);
+  ASSERT_EQ(invite.status, 201) << invite.body;
+  EXPECT_EQ(invite.body.find("token"), std::string::npos);
+  EXPECT_EQ(
+      send("POST", "/api/admin/invites", {{"email", "bob@acme.test"}, {"role", "staff"}}, dave)
+          .status,
+      409);
+  EXPECT_EQ(send("POST", "/api/admin/invites", {{"email", "x@globex.test"}, {"role", "root"}}, dave)
+                .status,
+            400);
+  const auto mails = sink.wait_for(1, std::chrono::seconds(10));
+  ASSERT_EQ(mails.size(), 1u);
+  const auto token = link_token(mails[0].data, m_portal.url() + "/invite");
+  ASSERT_FALSE(token.empty()) << mails[0].data;
+  const std::string password = "erins-long-passphrase";
+  const auto accepted =
+      send("POST", "/api/invites/accept", {{"token", token}, {"password", password}});
+  ASSERT_EQ(accepted.status, 201) << accepted.body;
+  EXPECT_EQ(parse(accepted)["org"], "globex");
+  EXPECT_EQ(parse(accepted)["role"], "staff");
+  EXPECT_EQ(send("POST", "/api/invites/accept", {{"token", token}, {"password", password}}).status,
+            400);
+  const auto erin = login("erin@globex.test", password);
+  EXPECT_EQ(parse(get("/api/me", erin))["org"], "globex");
+  EXPECT_NE(get("/api/admin/audit-log", dave).body.find("invite_accepted"), std::string::npos);
+}
+
+TEST_F(PortalTest, HtmlPagesRenderServerSide) {
+  start();
+  const auto home = get("/");
+  EXPECT_EQ(home.status, 200);
+  EXPECT_NE(home.header("Content-Type").find("text/html"), std::string::npos);
+  EXPECT_NE(home.body.find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+  expect_security_headers(home);
+  EXPECT_EQ(get("/records").status, 401);
+  const auto token = login("alice@acme.test");
+  ASSERT_EQ(send("POST", "/api/records", {{"title", "<script>alert(1)</script>"}}, token).status,
+            201);
+  const auto page = m_http.request("GET", "/records", std::nullopt, {cookie(token)});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("<table>"), std::string::npos);
+  EXPECT_NE(page.body.find("&lt;script&gt;"), std::string::npos);
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos);
+  const auto cross_site =
+      m_http.request("POST", "/login", "email=alice%40acme.test&password=portal-demo-password",
+                     {"Origin: https://evil.test"}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(cross_site.status, 403);
+  const auto form_login =
+      m_http.request("POST", "/login", "email=alice%40acme.test&password=portal-demo-password",
+                     {"Origin: " + m_portal.url()}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(form_login.status, 303);
+  EXPECT_EQ(form_login.header("Location"), "/records");
+  expect_secure_cookie(form_login.header("Set-Cookie"));
+}
+
+TEST_F(PortalTest, LogsNameRequestsButNoSecrets) {
+  start();
+  const auto token = login("alice@acme.test");
+  EXPECT_EQ(get("/api/me", token).status, 200);
+  EXPECT_TRUE(m_portal.wait_for_stderr("POST /api/login 200", std::chrono::seconds(5)));
+  EXPECT_TRUE(m_portal.wait_for_stderr("GET /api/me 200", std::chrono::seconds(5)));
+  const auto log = m_portal.stderr_text();
+  EXPECT_EQ(log.find(token), std::string::npos);
+  EXPECT_EQ(log.find(k_password), std::string::npos);
+}
+
+TEST_F(PortalTest, SigtermExitsCleanly) {
+  start();
+  EXPECT_EQ(get("/api/health").status, 200);
+  EXPECT_EQ(m_portal.stop(), 0);
+}
+
+TEST_F(PortalTest, BadFlagsExitWithStatus2) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--flaw", "no-such-flaw"}, {"--bogus"}, {"--port", "70000"}, {"--smtp", "nohost"}}) {
+    PortalProcess child;
+    ASSERT_TRUE(child.spawn(k_portal_bin, args)) << child.error();
+    EXPECT_EQ(child.wait_exit(std::chrono::seconds(10)), 2) << args[0];
+    EXPECT_FALSE(child.stderr_text().empty());
+    child.remove_log();
+  }
+}
+
+// --- flaws: each one changes exactly its behaviour ---------------------------------------------
+
+TEST_F(PortalTest, FlawInsecureCookie) {
+  start({"--flaw", "insecure-cookie"});
+  const auto res = login_response("alice@acme.test");
+  ASSERT_EQ(res.status, 200);
+  const auto set_cookie = res.header("Set-Cookie");
+  EXPECT_EQ(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("Secure"), std::string::npos) << set_cookie;
+  EXPECT_EQ(set_cookie.find("SameSite"), std::string::npos) << set_cookie;
+  expect_security_headers(res);
+  EXPECT_EQ(get("/api/records").status, 401);
+}
+
+TEST_F(PortalTest, FlawNoSecurityHeaders) {
+  start({"--flaw", "no-security-headers"});
+  for (const auto* path : {"/api/health", "/", "/api/nope"}) {
+    const auto res = get(path);
+    for (const auto* header : {"Content-Security-Policy", "X-Frame-Options",
+                               "X-Content-Type-Options", "Referrer-Policy", "Cache-Control"}) {
+      EXPECT_FALSE(res.has_header(header)) << path << " " << header;
+    }
+  }
+  expect_secure_cookie(login_response("alice@acme.test").header("Set-Cookie"));
+}
+
+TEST_F(PortalTest, FlawOpenEndpoint) {
+  start({"--flaw", "open-endpoint"});
+  const auto res = get("/api/records");
+  ASSERT_EQ(res.status, 200);
+  const auto body = parse(res);
+  EXPECT_GT(body["total"].get<int>(), 0);
+  for (const auto& record : body["records"]) {
+    EXPECT_EQ(record["org"], "acme");
+  }
+  EXPECT_EQ(parse(get("/api/records", login("carol@globex.test")))["records"][0]["org"], "globex");
+  EXPECT_EQ(get("/api/me").status, 401);
+  EXPECT_EQ(get("/api/records/1").status, 401);
+  EXPECT_EQ(send("POST", "/api/records", {{"title", "x"}}).status, 401);
+}
+
+TEST_F(PortalTest, FlawIdor) {
+  start({"--flaw", "idor"});
+  const auto alice = login("alice@acme.test");
+  const auto carol = login("carol@globex.test");
+  const auto id = first_record_id(alice);
+  const auto path = "/api/records/" + std::to_string(id);
+  const auto read = get(path, carol);
+  ASSERT_EQ(read.status, 200);
+  EXPECT_EQ(parse(read)["org"], "acme");
+  EXPECT_EQ(send("PUT", path, {{"title", "mine now"}, {"body", ""}}, carol).status, 404);
+  EXPECT_EQ(parse(get("/api/records?limit=200", carol))["records"][0]["org"], "globex");
+  EXPECT_EQ(get(path).status, 401);
+}
+
+TEST_F(PortalTest, FlawStaffCanAdmin) {
+  start({"--flaw", "staff-can-admin"});
+  const auto bob = login("bob@acme.test");
+  const auto users = get("/api/admin/users", bob);
+  EXPECT_EQ(users.status, 200);
+  EXPECT_EQ(parse(users)["users"].size(), 2u);
+  EXPECT_EQ(get("/api/admin/audit-log", bob).status, 200);
+  EXPECT_EQ(get("/api/admin/users").status, 401);
+}
+
+TEST_F(PortalTest, FlawStaleLogout) {
+  start({"--flaw", "stale-logout"});
+  const auto token = login("alice@acme.test");
+  const auto res = m_http.request("POST", "/api/logout", std::nullopt, {bearer(token)});
+  EXPECT_EQ(res.status, 204);
+  EXPECT_EQ(res.header("Set-Cookie").rfind("session=;", 0), 0u);
+  EXPECT_EQ(get("/api/me", token).status, 200);
+  EXPECT_EQ(get("/api/me").status, 401);
+}
+
+TEST_F(PortalTest, FlawsCombine) {
+  start({"--flaw", "idor", "--flaw", "stale-logout"});
+  const auto carol = login("carol@globex.test");
+  EXPECT_EQ(get("/api/records/1", carol).status, 200);
+  EXPECT_EQ(m_http.request("POST", "/api/logout", std::nullopt, {bearer(carol)}).status, 204);
+  EXPECT_EQ(get("/api/me", carol).status, 200);
+  EXPECT_EQ(get("/api/admin/users", carol).status, 403);
+}
+
+} // namespace

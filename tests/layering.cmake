@@ -1,0 +1,15 @@
+# Fails when a file under src/checks or src/analyze includes an adapter library directly.
+file(GLOB_RECURSE files ${ROOT}/src/checks/*.cpp ${ROOT}/src/checks/*.hpp
+                        ${ROOT}/src/analyze/*.cpp ${ROOT}/src/analyze/*.hpp)
+set(bad "")
+foreach(f IN LISTS files)
+  file(STRINGS ${f} lines REGEX "#include [<\"](curl/|openssl/|ares|net/impl/)")
+  if(lines)
+    list(APPEND bad "${f}: ${lines}")
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "checks/analyze must use net/ interfaces only:\n${bad}")
+endif()
+list(LENGTH files n)
+message(STATUS "layering: ${n} files clean")

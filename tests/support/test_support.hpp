@@ -1,0 +1,40 @@
+#pragma once
+// Helpers shared by the test executables: a temporary directory per test, file reading.
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace lg::test {
+
+/// A fresh directory under the system temp dir, removed with everything in it on destruction.
+class TempDir {
+public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return m_path; }
+  /// Writes `content` to `name` inside the directory and returns the full path.
+  std::string write(const std::string& name, const std::string& content) const;
+
+private:
+  std::filesystem::path m_path;
+};
+
+/// What a finished command printed and how it exited.
+struct CommandResult {
+  int code = -1; ///< exit status, or 128 + signal
+  std::string out;
+  std::string err;
+};
+
+/// Runs `argv` in `cwd` (empty: the current directory) with `env` added to the environment,
+/// no standard input, and a deadline of `timeout_s` seconds (SIGKILL after it).
+CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd = "",
+                          const std::vector<std::string>& env = {}, int timeout_s = 120);
+
+/// The whole content of `path`; empty when it cannot be read.
+std::string read_file(const std::filesystem::path& path);
+
+} // namespace lg::test

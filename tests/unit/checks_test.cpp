@@ -1,0 +1,158 @@
+// Checks against a scripted server (fakes behind net::HttpClient), for the judgements that the
+// sample portal has no flaw for: hand-listed endpoints, refusals that still carry data, redirects
+// to a sign-in page, odd statuses, token-only sessions, the runner's skips.
+
+#include "checks/catalog.hpp"
+#include "checks/registry.hpp"
+#include "unit/fakes.hpp"
+
+#include <gtest/gtest.h>
+
+namespace lg::checks {
+namespace {
+
+Config config_with(const std::string& extra) {
+  auto c =
+      parse_config("target:\n  base_url: http://portal.test\n  max_rps: 1000\n" + extra, "t", "");
+  EXPECT_TRUE(c) << c.error().message;
+  return *c;
+}
+
+CheckResult run(const std::string& id, const Config& config, test::FakeHttp& http) {
+  test::FakeClock clock;
+  engine::Context context(config, {http, clock}, {});
+  const auto& impls = implementations();
+  auto impl =
+      std::find_if(impls.begin(), impls.end(), [&](const Implementation& i) { return i.id == id; });
+  return impl->run(context, *find_check(id));
+}
+
+TEST(Unauthenticated, JudgesEachAnswer) {
+  auto config = config_with("api:\n  endpoints: [GET /a, GET /b, GET /c, GET /d, GET /e, "
+                            "POST /f, GET /health]\n  public: [/health]\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/a"))
+      return test::respond(401, R"({"error": "sign in"})");
+    if (r.url.ends_with("/b"))
+      return test::respond(302, "", {{"Location", "/login?next=/b"}});
+    if (r.url.ends_with("/c"))
+      return test::respond(403, R"({"items": [{"id": 1, "name": "x"}]})");
+    if (r.url.ends_with("/d"))
+      return test::respond(404, "{}");
+    if (r.url.ends_with("/e"))
+      return test::respond(200, "[]");
+    return test::respond(500);
+  };
+  auto r = run("access.unauthenticated", config, http);
+  ASSERT_EQ(r.status, Status::fail);
+  ASSERT_EQ(r.findings.size(), 3u);
+  EXPECT_EQ(r.findings[0].evidence["path"], "/c");
+  EXPECT_NE(r.findings[0].message.find("still returned records"), std::string::npos);
+  EXPECT_EQ(r.findings[1].evidence["path"], "/d");
+  EXPECT_NE(r.findings[1].message.find("instead of 401 or 403"), std::string::npos);
+  EXPECT_EQ(r.findings[2].evidence["path"], "/e");
+  EXPECT_EQ(http.seen.size(), 5u); // not the write, not the public one
+  for (const auto& req : http.seen)
+    for (const auto& h : req.headers)
+      EXPECT_NE(h.name, "Cookie");
+}
+
+TEST(Unauthenticated, OddAnswersAloneAreAWarning) {
+  auto config = config_with("api:\n  endpoints: [GET /a]\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) { return test::respond(404); };
+  EXPECT_EQ(run("access.unauthenticated", config, http).status, Status::warn);
+}
+
+TEST(Unauthenticated, NoApiDescriptionIsASkipNotAPass) {
+  auto config = config_with("");
+  test::FakeHttp http;
+  auto r = run("access.unauthenticated", config, http);
+  EXPECT_EQ(r.status, Status::skip);
+  EXPECT_EQ(r.skip_kind, SkipKind::not_configured);
+}
+
+TEST(Unauthenticated, OnlyPublicOperationsIsNotApplicable) {
+  auto config = config_with("api:\n  endpoints: [GET /health, POST /x]\n  public: [/health]\n");
+  test::FakeHttp http;
+  auto r = run("access.unauthenticated", config, http);
+  EXPECT_EQ(r.status, Status::skip);
+  EXPECT_TRUE(http.seen.empty());
+}
+
+TEST(CookieFlags, TokenSessionsMakeItNotApplicable) {
+  auto config = config_with("accounts:\n  - {name: a, org: o, role: r, login: {path: /login, "
+                            "token: $.token}}\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) { return test::respond(200, R"({"token": "t"})"); };
+  auto r = run("session.cookie-flags", config, http);
+  EXPECT_EQ(r.status, Status::skip);
+  EXPECT_EQ(r.skip_kind, SkipKind::not_applicable);
+}
+
+TEST(CookieFlags, CsrfCookiesNeedNoHttpOnlyAndSameSiteNoneIsAWarning) {
+  auto config = config_with("accounts:\n  - {name: a, org: o, role: r, login: {path: /login}}\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) {
+    return test::respond(200, "{}",
+                         {{"Set-Cookie", "XSRF-TOKEN=abc; Secure; SameSite=Strict"},
+                          {"Set-Cookie", "sid=abcdefghijklmnop; HttpOnly; Secure; SameSite=None"}});
+  };
+  auto r = run("session.cookie-flags", config, http);
+  ASSERT_EQ(r.status, Status::warn);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].evidence["cookie"], "sid");
+  EXPECT_EQ(r.findings[0].evidence.dump().find("abcdefghijklmnop"), std::string::npos);
+}
+
+TEST(CookieFlags, FailedLoginIsAnErrorNotAPass) {
+  auto config = config_with("accounts:\n  - {name: a, org: o, role: r, login: {path: /login}}\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) { return test::respond(403); };
+  auto r = run("session.cookie-flags", config, http);
+  EXPECT_EQ(r.status, Status::error);
+  EXPECT_NE(r.reason.find("answered 403"), std::string::npos);
+}
+
+TEST(Headers, HttpsResponsesAreAskedForHsts) {
+  auto config = config_with("pages: [/a]\n");
+  config.target.base_url = "https://portal.test";
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) {
+    return test::respond(200, "",
+                         {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
+                          {"X-Content-Type-Options", "nosniff"},
+                          {"Referrer-Policy", "no-referrer"}});
+  };
+  auto r = run("domain.headers", config, http);
+  ASSERT_EQ(r.status, Status::fail);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].evidence["header"], "Strict-Transport-Security");
+  EXPECT_EQ(r.findings[0].evidence["paths"], nlohmann::json({"/", "/a"}));
+}
+
+TEST(Runner, UnimplementedChecksAreSkippedNeverPassed) {
+  auto config = config_with("");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) { return test::respond(200); };
+  test::FakeClock clock;
+  engine::Context context(config, {http, clock}, {});
+  auto results = run_checks(context, {"perf", "email"});
+  ASSERT_FALSE(results.empty());
+  for (const auto& r : results) {
+    EXPECT_EQ(r.status, Status::skip) << r.meta.id;
+    EXPECT_EQ(r.reason, "not implemented yet");
+    EXPECT_TRUE(r.meta.gate == "perf" || r.meta.gate == "email");
+  }
+  EXPECT_TRUE(http.seen.empty());
+  EXPECT_EQ(compute_verdict(results), Verdict::incomplete);
+}
+
+TEST(Runner, EveryImplementationIsInTheCatalog) {
+  for (const auto& impl : implementations())
+    EXPECT_NE(find_check(impl.id), nullptr) << impl.id;
+}
+
+} // namespace
+} // namespace lg::checks

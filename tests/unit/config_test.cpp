@@ -1,0 +1,184 @@
+// The config contract: interpolation, unknown keys with file:line, shapes, defaults.
+
+#include "core/config.hpp"
+#include "support/test_support.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+namespace lg {
+namespace {
+
+const char* k_minimal = R"(target:
+  base_url: https://staging.portal.example.com
+accounts:
+  - name: alice
+    org: acme
+    role: admin
+    login: {method: post, path: /api/login, json: {email: a@acme.test, password: "${LG_TEST_PW}"}, token: $.token}
+api:
+  openapi: openapi.json
+  public: ["/api/health", "POST /api/login"]
+)";
+
+TEST(Config, LoadsTheContractAndInterpolatesTheEnvironment) {
+  setenv("LG_TEST_PW", "s3cret-value", 1);
+  auto c = parse_config(k_minimal, "lg.yaml", "/etc/portal");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->target.base_url, "https://staging.portal.example.com");
+  EXPECT_EQ(c->target.scope, std::vector<std::string>{"staging.portal.example.com"});
+  ASSERT_EQ(c->accounts.size(), 1u);
+  EXPECT_EQ(c->accounts[0].login.method, "POST");
+  EXPECT_EQ(c->accounts[0].token_path, "$.token");
+  EXPECT_EQ((*c->accounts[0].login.json)["password"], "s3cret-value");
+  EXPECT_EQ(c->resolve_path(c->api.openapi), "/etc/portal/openapi.json");
+  EXPECT_EQ(c->api.public_.size(), 2u);
+}
+
+TEST(Config, MissingVariableIsAnErrorNamingItWithItsLine) {
+  unsetenv("LG_TEST_PW");
+  auto c = parse_config(k_minimal, "lg.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().kind, ErrorKind::config);
+  EXPECT_NE(c.error().message.find("lg.yaml:7:"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("LG_TEST_PW is not set"), std::string::npos);
+  EXPECT_EQ(c.error().message.find("s3cret"), std::string::npos);
+}
+
+TEST(Config, UnknownKeysAreRejectedWithFileLineAndTheExpectedKeys) {
+  auto c =
+      parse_config("target:\n  base_url: http://x.test\n  max_rsp: 3\nextra: 1\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  const auto& m = c.error().message;
+  EXPECT_NE(m.find("f.yaml:3:3: unknown key 'max_rsp' in target (expected one of: base_url"),
+            std::string::npos)
+      << m;
+  EXPECT_NE(m.find("f.yaml:4:1: unknown key 'extra'"), std::string::npos) << m;
+}
+
+TEST(Config, EveryProblemIsReportedNotJustTheFirst) {
+  auto c = parse_config("target:\n  max_rps: fast\naccounts: {}\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  const auto& m = c.error().message;
+  EXPECT_NE(m.find("target.max_rps must be a number"), std::string::npos) << m;
+  EXPECT_NE(m.find("accounts must be a list of mappings"), std::string::npos) << m;
+  EXPECT_NE(m.find("missing the required key 'base_url'"), std::string::npos) << m;
+}
+
+TEST(Config, SyntaxErrorsCarryTheirPosition) {
+  auto c = parse_config("target: [1, 2\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("f.yaml:2:"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, EmptyFileSaysWhatIsExpected) {
+  auto c = parse_config("", "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("target.base_url"), std::string::npos);
+}
+
+TEST(Config, BaseUrlMustBeHttpAndInScope) {
+  auto c = parse_config("target:\n  base_url: ftp://x.test\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("http:// or https://"), std::string::npos);
+  auto d = parse_config("target:\n  base_url: http://a.test\n  scope: [b.test]\n", "f.yaml", "");
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("must include base_url's host 'a.test'"), std::string::npos);
+}
+
+TEST(Config, DurationsAndBudgets) {
+  auto c =
+      parse_config("target:\n  base_url: http://a.test\n  timeout: 1500ms\n  max_requests: 50\n"
+                   "  max_response_kb: 64\n",
+                   "f.yaml", "");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->target.timeout_ms, 1500);
+  EXPECT_EQ(c->target.max_requests, 50);
+  EXPECT_EQ(c->target.max_response_bytes, 64 * 1024);
+  auto bad = parse_config("target:\n  base_url: http://a.test\n  timeout: soon\n", "f.yaml", "");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("f.yaml:3:"), std::string::npos);
+}
+
+TEST(Config, TheWholeDesignExampleValidates) {
+  setenv("ALICE_PASSWORD", "pw", 1);
+  const char* design = R"yaml(target:
+  base_url: https://staging.portal.example.com
+  scope: [staging.portal.example.com]
+  max_rps: 20
+accounts:
+  - name: alice
+    org: acme
+    role: admin
+    email: alice@acme.test
+    login:
+      method: POST
+      path: /api/login
+      json: {email: alice@acme.test, password: "${ALICE_PASSWORD}"}
+      token: $.token
+api:
+  openapi: openapi.json
+  admin_only: ["/api/admin/**", "DELETE /api/users/*"]
+  public: ["/api/health", "POST /api/login"]
+  shared: ["/api/reference/**"]
+auth:
+  logout: {method: POST, path: /api/logout}
+  reset_request: {method: POST, path: /api/password-reset, json: {email: "{account.email}"}}
+  reset_confirm: {method: POST, path: /api/password-reset/confirm,
+                  json: {token: "{token}", password: "{new_password}"}}
+  reset_token: "token=([A-Za-z0-9_-]+)"
+mail: {smtp_sink: 127.0.0.1:2525}
+actions:
+  - {name: list_records, method: GET, path: /api/records}
+pages: [/, /records]
+domain:
+  names: [portal.example.com, app.portal.example.com, "staging.example.com:8443"]
+  http_port: 80
+  ca_file: internal-ca.pem
+  expect: {portal.example.com: {a: [203.0.113.10]}, app.portal.example.com: {cname: portal.example.com}}
+  nameservers: [ns1.provider.example, ns2.provider.example]
+email: {domain: example.com, dkim_selectors: [s1]}
+dns: {server: 127.0.0.1:5353}
+secrets: {paths: [.], history: true, build: [dist/], logs: [logs/]}
+logs: {files: [/var/log/portal/*.log*], command: "journalctl -u portal -o cat --since -10min"}
+monitor:
+  interval: 60s
+  checks:
+    - {name: home, url: /, expect: "status == 200 && latency < 800ms"}
+    - {name: dashboard, as: alice, url: /records, expect: "status == 200"}
+  alerts:
+    failure_threshold: 3
+    success_threshold: 2
+    webhook: https://hooks.example.com/portal
+    email: {smtp: "smtp.example.com:587", from: monitor@example.com, to: [ops@example.com]}
+  store: monitor.db
+  listen: 127.0.0.1:8099
+deploy: {repo: ., build: "make build", test: "make test", rollback: "make rollback DRY_RUN=1"}
+handover: {owners: [ops@example.com], approver: cto@example.com, support: support@example.com}
+)yaml";
+  auto c = parse_config(design, "design.yaml", "");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_TRUE(c->auth.reset_confirm);
+  EXPECT_EQ(c->auth.reset_confirm->path, "/api/password-reset/confirm");
+  EXPECT_EQ(c->raw["monitor"]["alerts"]["failure_threshold"], 3);
+  EXPECT_EQ(c->pages.size(), 2u);
+}
+
+TEST(Config, LoadConfigReportsAMissingFile) {
+  auto c = load_config("/nonexistent/launchgate.yaml");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("cannot open"), std::string::npos);
+}
+
+TEST(Config, InterpolationLeavesTextWithoutVariablesAlone) {
+  std::vector<std::string> missing;
+  setenv("LG_A", "1", 1);
+  EXPECT_EQ(interpolate_env("a${LG_A}b${", missing), "a1b${");
+  EXPECT_TRUE(missing.empty());
+  EXPECT_EQ(interpolate_env("${LG_NOT_SET_EVER}", missing), "");
+  EXPECT_EQ(missing, std::vector<std::string>{"LG_NOT_SET_EVER"});
+}
+
+} // namespace
+} // namespace lg
