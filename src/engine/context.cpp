@@ -12,7 +12,7 @@
 namespace lg::engine {
 
 Context::Context(const Config& config, Services services, RunOptions options)
-    : m_config(config), m_services(services), m_options(std::move(options)),
+    : m_config(config), m_options(std::move(options)),
       m_http(
           services.http, services.clock,
           GuardLimits{config.target.scope, config.target.max_rps, config.target.max_requests, 5}) {

@@ -56,7 +56,6 @@ private:
   Expected<std::vector<analyze::Operation>> load_operations();
 
   const Config& m_config;
-  Services m_services;
   RunOptions m_options;
   GuardedHttpClient m_http;
   std::map<std::string, std::unique_ptr<Session>> m_sessions;
