@@ -16,6 +16,23 @@ namespace {
 constexpr std::int64_t k_reset_lifetime = 30 * 60;
 constexpr std::int64_t k_invite_lifetime = 72 * 3600;
 
+// The shape of both token flows: check the new `password`, then check the token with
+// `peek(token_hash, now)` before the (slow) hash, then `spend(token_hash, password_hash, now)`
+// consumes it atomically and says how it went.
+template <typename Peek, typename Spend>
+TokenOutcome token_flow(std::string_view token, std::string_view password, Peek&& peek,
+                        Spend&& spend) {
+  if (!password_problem(password).empty()) {
+    return TokenOutcome::weak_password;
+  }
+  const auto token_hash = sha256_hex(token);
+  if (!peek(token_hash, now_seconds())) {
+    return TokenOutcome::invalid_token;
+  }
+  const auto hash = hash_password(password);
+  return spend(token_hash, hash, now_seconds());
+}
+
 } // namespace
 
 std::optional<LoginResult> sign_in(Context& ctx, std::string_view email, std::string_view password,
@@ -70,46 +87,41 @@ void request_password_reset(Context& ctx, std::string_view email, std::string_vi
 
 TokenOutcome confirm_password_reset(Context& ctx, std::string_view token, std::string_view password,
                                     std::string_view ip) {
-  if (!password_problem(password).empty()) {
-    return TokenOutcome::weak_password;
-  }
-  const auto token_hash = sha256_hex(token);
-  // Check the token before the (slow) hash, then consume it atomically.
-  if (!ctx.store.peek_reset(token_hash, now_seconds())) {
-    return TokenOutcome::invalid_token;
-  }
-  const auto hash = hash_password(password);
-  const auto now = now_seconds();
-  const auto user = ctx.store.consume_reset(token_hash, hash, now);
-  if (!user) {
-    return TokenOutcome::invalid_token;
-  }
-  ctx.store.audit(user->org_id, user->id, "password_reset", "all sessions revoked", ip, now);
-  return TokenOutcome::done;
+  return token_flow(
+      token, password,
+      [&](std::string_view token_hash, std::int64_t now) {
+        return ctx.store.peek_reset(token_hash, now);
+      },
+      [&](std::string_view token_hash, std::string_view hash, std::int64_t now) {
+        const auto user = ctx.store.consume_reset(token_hash, hash, now);
+        if (!user) {
+          return TokenOutcome::invalid_token;
+        }
+        ctx.store.audit(user->org_id, user->id, "password_reset", "all sessions revoked", ip, now);
+        return TokenOutcome::done;
+      });
 }
 
 TokenOutcome accept_invite(Context& ctx, std::string_view token, std::string_view password,
                            std::string_view ip, User& user) {
-  if (!password_problem(password).empty()) {
-    return TokenOutcome::weak_password;
-  }
-  const auto token_hash = sha256_hex(token);
-  if (!ctx.store.peek_invite(token_hash, now_seconds())) {
-    return TokenOutcome::invalid_token;
-  }
-  const auto hash = hash_password(password);
-  const auto now = now_seconds();
-  switch (ctx.store.accept_invite(token_hash, hash, now, user)) {
-  case AcceptOutcome::invalid_token:
-    return TokenOutcome::invalid_token;
-  case AcceptOutcome::email_taken:
-    return TokenOutcome::email_taken;
-  case AcceptOutcome::accepted:
-    break;
-  }
-  ctx.store.audit(user.org_id, user.id, "invite_accepted", fmt::format("role={}", user.role), ip,
-                  now);
-  return TokenOutcome::done;
+  return token_flow(
+      token, password,
+      [&](std::string_view token_hash, std::int64_t now) {
+        return ctx.store.peek_invite(token_hash, now).has_value();
+      },
+      [&](std::string_view token_hash, std::string_view hash, std::int64_t now) {
+        switch (ctx.store.accept_invite(token_hash, hash, now, user)) {
+        case AcceptOutcome::invalid_token:
+          return TokenOutcome::invalid_token;
+        case AcceptOutcome::email_taken:
+          return TokenOutcome::email_taken;
+        case AcceptOutcome::accepted:
+          break;
+        }
+        ctx.store.audit(user.org_id, user.id, "invite_accepted", fmt::format("role={}", user.role),
+                        ip, now);
+        return TokenOutcome::done;
+      });
 }
 
 std::string invite_user(Context& ctx, const User& admin, std::string_view email,

@@ -7,8 +7,9 @@
 #include "server.hpp"
 #include "util.hpp"
 
-#include <charconv>
 #include <fmt/format.h>
+
+#include <limits>
 
 namespace portal {
 
@@ -86,30 +87,53 @@ std::optional<std::string> string_field(const json& body, const char* key) {
   return it->get<std::string>();
 }
 
-// Non-negative integer query parameter `name` in [min, max], `fallback` when absent.
+// Integer query parameter `name` in [min, max], `fallback` when absent.
 std::optional<std::int64_t> int_param(const Request& req, const char* name, std::int64_t fallback,
                                       std::int64_t min, std::int64_t max) {
   if (!req.has_param(name)) {
     return fallback;
   }
-  const auto text = req.get_param_value(name);
-  std::int64_t value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
+  return parse_int(req.get_param_value(name), min, max);
 }
 
+// The positive record id the route's pattern captured.
 std::optional<std::int64_t> path_id(const Request& req) {
-  const auto text = req.matches[1].str();
-  std::int64_t value = 0;
-  const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || ptr != text.data() + text.size() || value <= 0) {
+  return parse_int<std::int64_t>(req.matches[1].str(), 1, std::numeric_limits<std::int64_t>::max());
+}
+
+struct Paging {
+  std::int64_t limit = 0;
+  std::int64_t offset = 0;
+};
+
+// The `limit` (1..`max_limit`, `default_limit` when absent) and `offset` query parameters, or
+// nullopt after answering 400.
+std::optional<Paging> paging(const Request& req, Response& res, std::int64_t default_limit,
+                             std::int64_t max_limit) {
+  const auto limit = int_param(req, "limit", default_limit, 1, max_limit);
+  const auto offset = int_param(req, "offset", 0, 0, 1'000'000'000);
+  if (!limit || !offset) {
+    send_error(res, 400, fmt::format("limit must be 1..{} and offset >= 0", max_limit));
     return std::nullopt;
   }
-  return value;
+  return Paging{*limit, *offset};
+}
+
+// The string members `first` and `second` of the JSON request body, or nullopt after answering
+// 415 or 400.
+std::optional<std::pair<std::string, std::string>>
+two_strings(const Request& req, Response& res, const char* first, const char* second) {
+  const auto body = json_body(req, res);
+  if (!body) {
+    return std::nullopt;
+  }
+  auto a = string_field(*body, first);
+  auto b = string_field(*body, second);
+  if (!a || !b) {
+    send_error(res, 400, fmt::format("{} and {} are required strings", first, second));
+    return std::nullopt;
+  }
+  return std::pair{std::move(*a), std::move(*b)};
 }
 
 struct RecordInput {
@@ -148,6 +172,21 @@ std::optional<RecordInput> record_input(const json& body, Response& res, bool bo
   return RecordInput{*title, text};
 }
 
+// The JSON body as a valid {title, body}, or nullopt after answering 415 or 400.
+std::optional<RecordInput> record_body(const Request& req, Response& res, bool body_required) {
+  const auto body = json_body(req, res);
+  if (!body) {
+    return std::nullopt;
+  }
+  return record_input(*body, res, body_required);
+}
+
+// Appends `action` on record `id` by `user` to the audit log.
+void audit_record(Context& ctx, const User& user, const Request& req, std::string_view action,
+                  std::int64_t id, std::int64_t now) {
+  ctx.store.audit(user.org_id, user.id, action, fmt::format("record={}", id), req.remote_addr, now);
+}
+
 void list_records(Context& ctx, const Request& req, Response& res) {
   std::int64_t org_id = 0;
   if (auto user = ctx.auth.authenticate(request_token(req))) {
@@ -159,33 +198,33 @@ void list_records(Context& ctx, const Request& req, Response& res) {
     return;
   }
   const auto query = req.get_param_value("q");
-  const auto limit = int_param(req, "limit", k_default_limit, 1, k_max_limit);
-  const auto offset = int_param(req, "offset", 0, 0, 1'000'000'000);
-  if (!limit || !offset) {
-    send_error(res, 400, fmt::format("limit must be 1..{} and offset >= 0", k_max_limit));
+  const auto page = paging(req, res, k_default_limit, k_max_limit);
+  if (!page) {
     return;
   }
   if (utf8_length(query) > k_max_query || !valid_utf8(query)) {
     send_error(res, 400, fmt::format("q must be at most {} characters", k_max_query));
     return;
   }
-  const auto page = ctx.store.list_records(org_id, query, *limit, *offset);
+  const auto found = ctx.store.list_records(org_id, query, page->limit, page->offset);
   json records = json::array();
-  for (const auto& record : page.records) {
+  for (const auto& record : found.records) {
     records.push_back(record_json(record));
   }
-  send_json(res, 200, {{"records", records}, {"total", page.total}});
+  send_json(res, 200, {{"records", records}, {"total", found.total}});
 }
 
-void get_record(Context& ctx, const Request& req, Response& res) {
-  const auto user = require_user(ctx, req, res);
-  if (!user) {
-    return;
-  }
+// The handlers below run once require_user or require_admin has admitted `user`.
+
+void me(Context&, const User& user, const Request&, Response& res) {
+  send_json(res, 200, user_json(user));
+}
+
+void get_record(Context& ctx, const User& user, const Request& req, Response& res) {
   const auto id = path_id(req);
   // Under the idor flaw the org restriction is skipped on reads only.
   const auto org =
-      ctx.options.flaws.has(Flaw::idor) ? std::nullopt : std::optional<std::int64_t>(user->org_id);
+      ctx.options.flaws.has(Flaw::idor) ? std::nullopt : std::optional<std::int64_t>(user.org_id);
   const auto record = id ? ctx.store.find_record(*id, org) : std::nullopt;
   if (!record) {
     send_error(res, 404, "record not found");
@@ -194,91 +233,108 @@ void get_record(Context& ctx, const Request& req, Response& res) {
   send_json(res, 200, record_json(*record));
 }
 
-void create_record(Context& ctx, const Request& req, Response& res) {
-  const auto user = require_user(ctx, req, res);
-  if (!user) {
-    return;
-  }
-  const auto body = json_body(req, res);
-  if (!body) {
-    return;
-  }
-  const auto input = record_input(*body, res, false);
+void create_record(Context& ctx, const User& user, const Request& req, Response& res) {
+  const auto input = record_body(req, res, false);
   if (!input) {
     return;
   }
   const auto now = now_seconds();
-  const auto record =
-      ctx.store.create_record(user->org_id, user->id, input->title, input->body, now);
-  ctx.store.audit(user->org_id, user->id, "record_create", fmt::format("record={}", record.id),
-                  req.remote_addr, now);
+  const auto record = ctx.store.create_record(user.org_id, user.id, input->title, input->body, now);
+  audit_record(ctx, user, req, "record_create", record.id, now);
   res.set_header("Location", fmt::format("/api/records/{}", record.id));
   send_json(res, 201, record_json(record));
 }
 
-void update_record(Context& ctx, const Request& req, Response& res) {
-  const auto user = require_user(ctx, req, res);
-  if (!user) {
-    return;
-  }
+void update_record(Context& ctx, const User& user, const Request& req, Response& res) {
   const auto id = path_id(req);
-  if (!id || !ctx.store.find_record(*id, user->org_id)) {
+  if (!id || !ctx.store.find_record(*id, user.org_id)) {
     send_error(res, 404, "record not found");
     return;
   }
-  const auto body = json_body(req, res);
-  if (!body) {
-    return;
-  }
-  const auto input = record_input(*body, res, true);
+  const auto input = record_body(req, res, true);
   if (!input) {
     return;
   }
   const auto now = now_seconds();
-  const auto record = ctx.store.update_record(*id, user->org_id, input->title, input->body, now);
+  const auto record = ctx.store.update_record(*id, user.org_id, input->title, input->body, now);
   if (!record) {
     send_error(res, 404, "record not found");
     return;
   }
-  ctx.store.audit(user->org_id, user->id, "record_update", fmt::format("record={}", *id),
-                  req.remote_addr, now);
+  audit_record(ctx, user, req, "record_update", *id, now);
   send_json(res, 200, record_json(*record));
 }
 
-void delete_record(Context& ctx, const Request& req, Response& res) {
-  const auto user = require_user(ctx, req, res);
-  if (!user) {
-    return;
-  }
+void delete_record(Context& ctx, const User& user, const Request& req, Response& res) {
   const auto id = path_id(req);
-  const auto record = id ? ctx.store.find_record(*id, user->org_id) : std::nullopt;
+  const auto record = id ? ctx.store.find_record(*id, user.org_id) : std::nullopt;
   if (!record) {
     send_error(res, 404, "record not found");
     return;
   }
-  if (user->role != "admin" && record->owner_id != user->id) {
+  if (user.role != "admin" && record->owner_id != user.id) {
     send_error(res, 403, "only an admin or the record's owner may delete it");
     return;
   }
-  if (ctx.store.delete_record(*id, user->org_id)) {
-    ctx.store.audit(user->org_id, user->id, "record_delete", fmt::format("record={}", *id),
-                    req.remote_addr, now_seconds());
+  if (ctx.store.delete_record(*id, user.org_id)) {
+    audit_record(ctx, user, req, "record_delete", *id, now_seconds());
   }
   res.status = 204;
 }
 
+void admin_users(Context& ctx, const User& admin, const Request&, Response& res) {
+  json users = json::array();
+  for (const auto& user : ctx.store.list_users(admin.org_id)) {
+    auto item = user_json(user);
+    item["created_at"] = rfc3339(user.created_at);
+    users.push_back(std::move(item));
+  }
+  send_json(res, 200, {{"users", users}});
+}
+
+void admin_invite(Context& ctx, const User& admin, const Request& req, Response& res) {
+  const auto fields = two_strings(req, res, "email", "role");
+  if (!fields) {
+    return;
+  }
+  const auto& [email, role] = *fields;
+  bool conflict = false;
+  std::int64_t expires_at = 0;
+  const auto problem = invite_user(ctx, admin, email, role, req.remote_addr, conflict, expires_at);
+  if (!problem.empty()) {
+    send_error(res, conflict ? 409 : 400, problem);
+    return;
+  }
+  send_json(res, 201,
+            {{"email", ascii_lower(email)}, {"role", role}, {"expires_at", rfc3339(expires_at)}});
+}
+
+void admin_audit_log(Context& ctx, const User& admin, const Request& req, Response& res) {
+  const auto page = paging(req, res, 100, 500);
+  if (!page) {
+    return;
+  }
+  json entries = json::array();
+  for (const auto& entry : ctx.store.list_audit(admin.org_id, page->limit, page->offset)) {
+    entries.push_back({{"id", entry.id},
+                       {"at", rfc3339(entry.at)},
+                       {"actor", entry.actor.empty() ? json(nullptr) : json(entry.actor)},
+                       {"action", entry.action},
+                       {"detail", entry.detail},
+                       {"ip", entry.ip}});
+  }
+  send_json(res, 200, {{"entries", entries}});
+}
+
+// The handlers below are public.
+
 void login(Context& ctx, const Request& req, Response& res) {
-  const auto body = json_body(req, res);
-  if (!body) {
+  const auto fields = two_strings(req, res, "email", "password");
+  if (!fields) {
     return;
   }
-  const auto email = string_field(*body, "email");
-  const auto password = string_field(*body, "password");
-  if (!email || !password) {
-    send_error(res, 400, "email and password are required strings");
-    return;
-  }
-  const auto result = sign_in(ctx, *email, *password, req.remote_addr);
+  const auto& [email, password] = *fields;
+  const auto result = sign_in(ctx, email, password, req.remote_addr);
   if (!result) {
     send_error(res, 401, "invalid email or password");
     return;
@@ -297,70 +353,6 @@ void logout(Context& ctx, const Request& req, Response& res) {
   sign_out(ctx, token, *user, req.remote_addr);
   res.set_header("Set-Cookie", cleared_session_cookie(ctx));
   res.status = 204;
-}
-
-void admin_users(Context& ctx, const Request& req, Response& res) {
-  const auto admin = require_admin(ctx, req, res);
-  if (!admin) {
-    return;
-  }
-  json users = json::array();
-  for (const auto& user : ctx.store.list_users(admin->org_id)) {
-    auto item = user_json(user);
-    item["created_at"] = rfc3339(user.created_at);
-    users.push_back(std::move(item));
-  }
-  send_json(res, 200, {{"users", users}});
-}
-
-void admin_invite(Context& ctx, const Request& req, Response& res) {
-  const auto admin = require_admin(ctx, req, res);
-  if (!admin) {
-    return;
-  }
-  const auto body = json_body(req, res);
-  if (!body) {
-    return;
-  }
-  const auto email = string_field(*body, "email");
-  const auto role = string_field(*body, "role");
-  if (!email || !role) {
-    send_error(res, 400, "email and role are required strings");
-    return;
-  }
-  bool conflict = false;
-  std::int64_t expires_at = 0;
-  const auto problem =
-      invite_user(ctx, *admin, *email, *role, req.remote_addr, conflict, expires_at);
-  if (!problem.empty()) {
-    send_error(res, conflict ? 409 : 400, problem);
-    return;
-  }
-  send_json(res, 201,
-            {{"email", ascii_lower(*email)}, {"role", *role}, {"expires_at", rfc3339(expires_at)}});
-}
-
-void admin_audit_log(Context& ctx, const Request& req, Response& res) {
-  const auto admin = require_admin(ctx, req, res);
-  if (!admin) {
-    return;
-  }
-  const auto limit = int_param(req, "limit", 100, 1, 500);
-  const auto offset = int_param(req, "offset", 0, 0, 1'000'000'000);
-  if (!limit || !offset) {
-    send_error(res, 400, "limit must be 1..500 and offset >= 0");
-    return;
-  }
-  json entries = json::array();
-  for (const auto& entry : ctx.store.list_audit(admin->org_id, *limit, *offset)) {
-    entries.push_back({{"id", entry.id},
-                       {"at", rfc3339(entry.at)},
-                       {"actor", entry.actor.empty() ? json(nullptr) : json(entry.actor)},
-                       {"action", entry.action},
-                       {"detail", entry.detail},
-                       {"ip", entry.ip}});
-  }
-  send_json(res, 200, {{"entries", entries}});
 }
 
 void password_reset(Context& ctx, const Request& req, Response& res) {
@@ -396,36 +388,26 @@ bool send_token_failure(TokenOutcome outcome, std::string_view password, Respons
 }
 
 void password_reset_confirm(Context& ctx, const Request& req, Response& res) {
-  const auto body = json_body(req, res);
-  if (!body) {
+  const auto fields = two_strings(req, res, "token", "password");
+  if (!fields) {
     return;
   }
-  const auto token = string_field(*body, "token");
-  const auto password = string_field(*body, "password");
-  if (!token || !password) {
-    send_error(res, 400, "token and password are required strings");
-    return;
-  }
-  const auto outcome = confirm_password_reset(ctx, *token, *password, req.remote_addr);
-  if (!send_token_failure(outcome, *password, res)) {
+  const auto& [token, password] = *fields;
+  const auto outcome = confirm_password_reset(ctx, token, password, req.remote_addr);
+  if (!send_token_failure(outcome, password, res)) {
     res.status = 204;
   }
 }
 
 void invite_accept(Context& ctx, const Request& req, Response& res) {
-  const auto body = json_body(req, res);
-  if (!body) {
+  const auto fields = two_strings(req, res, "token", "password");
+  if (!fields) {
     return;
   }
-  const auto token = string_field(*body, "token");
-  const auto password = string_field(*body, "password");
-  if (!token || !password) {
-    send_error(res, 400, "token and password are required strings");
-    return;
-  }
+  const auto& [token, password] = *fields;
   User user;
-  const auto outcome = accept_invite(ctx, *token, *password, req.remote_addr, user);
-  if (!send_token_failure(outcome, *password, res)) {
+  const auto outcome = accept_invite(ctx, token, password, req.remote_addr, user);
+  if (!send_token_failure(outcome, password, res)) {
     send_json(res, 201, user_json(user));
   }
 }
@@ -433,9 +415,21 @@ void invite_accept(Context& ctx, const Request& req, Response& res) {
 } // namespace
 
 void install_api_routes(httplib::Server& server, Context& ctx) {
-  // Each route forwards to a handler taking the shared context.
-  const auto route = [&ctx](void (*handler)(Context&, const Request&, Response&)) {
+  using Handler = void (*)(Context&, const Request&, Response&);
+  using UserHandler = void (*)(Context&, const User&, const Request&, Response&);
+  using Gate = std::optional<User> (*)(Context&, const Request&, Response&);
+  // A public route forwards to a handler taking the shared context.
+  const auto route = [&ctx](Handler handler) {
     return [&ctx, handler](const Request& req, Response& res) { handler(ctx, req, res); };
+  };
+  // A protected route runs its handler only for a caller that `gate` (require_user or
+  // require_admin) admits; otherwise the gate has answered.
+  const auto guarded = [&ctx](Gate gate, UserHandler handler) {
+    return [&ctx, gate, handler](const Request& req, Response& res) {
+      if (const auto user = gate(ctx, req, res)) {
+        handler(ctx, *user, req, res);
+      }
+    };
   };
   server.Get("/api/health", [](const Request&, Response& res) {
     send_json(res, 200, {{"status", "ok"}});
@@ -445,19 +439,15 @@ void install_api_routes(httplib::Server& server, Context& ctx) {
   });
   server.Post("/api/login", route(login));
   server.Post("/api/logout", route(logout));
-  server.Get("/api/me", [&ctx](const Request& req, Response& res) {
-    if (const auto user = require_user(ctx, req, res)) {
-      send_json(res, 200, user_json(*user));
-    }
-  });
+  server.Get("/api/me", guarded(require_user, me));
   server.Get("/api/records", route(list_records));
-  server.Post("/api/records", route(create_record));
-  server.Get(R"(/api/records/(\d{1,18}))", route(get_record));
-  server.Put(R"(/api/records/(\d{1,18}))", route(update_record));
-  server.Delete(R"(/api/records/(\d{1,18}))", route(delete_record));
-  server.Get("/api/admin/users", route(admin_users));
-  server.Post("/api/admin/invites", route(admin_invite));
-  server.Get("/api/admin/audit-log", route(admin_audit_log));
+  server.Post("/api/records", guarded(require_user, create_record));
+  server.Get(R"(/api/records/(\d{1,18}))", guarded(require_user, get_record));
+  server.Put(R"(/api/records/(\d{1,18}))", guarded(require_user, update_record));
+  server.Delete(R"(/api/records/(\d{1,18}))", guarded(require_user, delete_record));
+  server.Get("/api/admin/users", guarded(require_admin, admin_users));
+  server.Post("/api/admin/invites", guarded(require_admin, admin_invite));
+  server.Get("/api/admin/audit-log", guarded(require_admin, admin_audit_log));
   server.Post("/api/password-reset", route(password_reset));
   server.Post("/api/password-reset/confirm", route(password_reset_confirm));
   server.Post("/api/invites/accept", route(invite_accept));

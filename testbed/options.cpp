@@ -4,22 +4,13 @@
 
 #include "options.hpp"
 
-#include <charconv>
+#include "util.hpp"
+
 #include <fmt/format.h>
 
 namespace portal {
 
 namespace {
-
-std::optional<int> parse_int(std::string_view text, int min, int max) {
-  int value = 0;
-  const auto* end = text.data() + text.size();
-  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
-  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) {
-    return std::nullopt;
-  }
-  return value;
-}
 
 std::optional<SmtpTarget> parse_smtp(std::string_view text) {
   const auto colon = text.rfind(':');
@@ -68,6 +59,16 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
       out.error = fmt::format("option '{}' needs a value", name);
       return out;
     }
+    // Reads `value` into `target` when it is an integer in [min, max]; else sets the error.
+    const auto read_int = [&](int min, int max, int& target) {
+      const auto number = parse_int(value, min, max);
+      if (!number) {
+        out.error = fmt::format("{} must be {}..{}, got '{}'", name, min, max, value);
+        return false;
+      }
+      target = *number;
+      return true;
+    };
     if (name == "--host") {
       if (value.empty()) {
         out.error = "--host needs a non-empty address";
@@ -75,12 +76,9 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
       }
       opt.host = std::string(value);
     } else if (name == "--port") {
-      const auto port = parse_int(value, 0, 65535);
-      if (!port) {
-        out.error = fmt::format("--port must be 0..65535, got '{}'", value);
+      if (!read_int(0, 65535, opt.port)) {
         return out;
       }
-      opt.port = *port;
     } else if (name == "--db") {
       if (value.empty()) {
         out.error = "--db needs a path (or :memory:)";
@@ -106,12 +104,9 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
       }
       opt.flaws.add(*flaw);
     } else if (name == "--seed-records") {
-      const auto n = parse_int(value, 0, 100000);
-      if (!n) {
-        out.error = fmt::format("--seed-records must be 0..100000, got '{}'", value);
+      if (!read_int(0, 100000, opt.seed_records)) {
         return out;
       }
-      opt.seed_records = *n;
     }
   }
   return out;

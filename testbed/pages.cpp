@@ -49,18 +49,22 @@ void send_html(Response& res, int status, const std::string& html) {
   res.set_content(html, "text/html; charset=utf-8");
 }
 
-std::string sign_in_form(std::string_view error) {
-  std::string message;
-  if (!error.empty()) {
-    message = fmt::format(R"(<p class="error">{}</p>)", html_escape(error));
+// `error` as a paragraph above a form, or "" when there is none.
+std::string error_note(std::string_view error) {
+  if (error.empty()) {
+    return {};
   }
+  return fmt::format(R"(<p class="error">{}</p>)", html_escape(error));
+}
+
+std::string sign_in_form(std::string_view error) {
   return layout("Sign in", fmt::format(R"(<h2>Sign in</h2>{}
 <form method="post" action="/login">
 <label>Email <input type="email" name="email" autocomplete="username" required></label>
 <label>Password <input type="password" name="password" autocomplete="current-password" required></label>
 <button type="submit">Sign in</button>
 </form>)",
-                                       message));
+                                       error_note(error)));
 }
 
 std::string message_page(std::string_view title, std::string_view text) {
@@ -70,18 +74,14 @@ std::string message_page(std::string_view title, std::string_view text) {
 
 std::string password_form(std::string_view title, std::string_view action, std::string_view token,
                           std::string_view error) {
-  std::string message;
-  if (!error.empty()) {
-    message = fmt::format(R"(<p class="error">{}</p>)", html_escape(error));
-  }
-  return layout(title,
-                fmt::format(R"(<h2>{}</h2>{}
+  return layout(title, fmt::format(R"(<h2>{}</h2>{}
 <form method="post" action="{}">
 <input type="hidden" name="token" value="{}">
 <label>New password (at least 12 characters) <input type="password" name="password" autocomplete="new-password" minlength="12" required></label>
 <button type="submit">Save password</button>
 </form>)",
-                            html_escape(title), message, html_escape(action), html_escape(token)));
+                                   html_escape(title), error_note(error), html_escape(action),
+                                   html_escape(token)));
 }
 
 // False (after answering 403) when a browser says the form was posted from another origin.
@@ -154,45 +154,58 @@ void logout_form_post(Context& ctx, const Request& req, Response& res) {
   res.set_redirect("/", 303);
 }
 
-void reset_form_post(Context& ctx, const Request& req, Response& res) {
-  if (!same_origin(ctx, req, res)) {
-    return;
-  }
-  const auto token = form_field(req.body, "token");
-  const auto password = form_field(req.body, "password");
-  switch (confirm_password_reset(ctx, token, password, req.remote_addr)) {
-  case TokenOutcome::done:
-    send_html(res, 200, message_page("Password changed", "You can now sign in with it."));
-    return;
-  case TokenOutcome::weak_password:
-    send_html(res, 400,
-              password_form("Choose a new password", "/reset", token, password_problem(password)));
-    return;
-  default:
-    send_html(res, 400, message_page("Link expired", "This reset link is invalid or was used."));
-  }
-}
+// A form behind a mailed link: the password form it shows, where it posts, the flow it runs and
+// what it answers when the flow is done or the link is no good.
+struct TokenForm {
+  std::string_view title;
+  std::string_view action;
+  TokenOutcome (*run)(Context& ctx, std::string_view token, std::string_view password,
+                      std::string_view ip);
+  int done_status;
+  std::string_view done_title;
+  std::string_view done_text;
+  std::string_view expired_text;
+};
 
-void invite_form_post(Context& ctx, const Request& req, Response& res) {
+constexpr TokenForm k_reset_form{"Choose a new password",
+                                 "/reset",
+                                 confirm_password_reset,
+                                 200,
+                                 "Password changed",
+                                 "You can now sign in with it.",
+                                 "This reset link is invalid or was used."};
+
+constexpr TokenForm k_invite_form{
+    "Accept your invite",
+    "/invite",
+    [](Context& ctx, std::string_view token, std::string_view password, std::string_view ip) {
+      User user;
+      return accept_invite(ctx, token, password, ip, user);
+    },
+    201,
+    "Welcome",
+    "Your account is ready. Sign in with your email.",
+    "This invite is invalid or was used."};
+
+void token_form_post(Context& ctx, const TokenForm& form, const Request& req, Response& res) {
   if (!same_origin(ctx, req, res)) {
     return;
   }
   const auto token = form_field(req.body, "token");
   const auto password = form_field(req.body, "password");
-  User user;
-  switch (accept_invite(ctx, token, password, req.remote_addr, user)) {
+  switch (form.run(ctx, token, password, req.remote_addr)) {
   case TokenOutcome::done:
-    send_html(res, 201, message_page("Welcome", "Your account is ready. Sign in with your email."));
+    send_html(res, form.done_status, message_page(form.done_title, form.done_text));
     return;
   case TokenOutcome::weak_password:
-    send_html(res, 400,
-              password_form("Accept your invite", "/invite", token, password_problem(password)));
+    send_html(res, 400, password_form(form.title, form.action, token, password_problem(password)));
     return;
-  case TokenOutcome::email_taken:
+  case TokenOutcome::email_taken: // only an invite meets a taken email
     send_html(res, 409, message_page("Already registered", "This email already has an account."));
     return;
-  default:
-    send_html(res, 400, message_page("Link expired", "This invite is invalid or was used."));
+  case TokenOutcome::invalid_token:
+    send_html(res, 400, message_page("Link expired", form.expired_text));
+    return;
   }
 }
 
@@ -215,18 +228,16 @@ void install_page_routes(httplib::Server& server, Context& ctx) {
               [&ctx](const Request& req, Response& res) { login_form_post(ctx, req, res); });
   server.Post("/logout",
               [&ctx](const Request& req, Response& res) { logout_form_post(ctx, req, res); });
-  server.Get("/reset", [](const Request& req, Response& res) {
-    send_html(res, 200,
-              password_form("Choose a new password", "/reset", req.get_param_value("token"), {}));
-  });
-  server.Post("/reset",
-              [&ctx](const Request& req, Response& res) { reset_form_post(ctx, req, res); });
-  server.Get("/invite", [](const Request& req, Response& res) {
-    send_html(res, 200,
-              password_form("Accept your invite", "/invite", req.get_param_value("token"), {}));
-  });
-  server.Post("/invite",
-              [&ctx](const Request& req, Response& res) { invite_form_post(ctx, req, res); });
+  for (const TokenForm* form : {&k_reset_form, &k_invite_form}) {
+    const std::string path(form->action);
+    server.Get(path, [form](const Request& req, Response& res) {
+      send_html(res, 200,
+                password_form(form->title, form->action, req.get_param_value("token"), {}));
+    });
+    server.Post(path, [&ctx, form](const Request& req, Response& res) {
+      token_form_post(ctx, *form, req, res);
+    });
+  }
 }
 
 } // namespace portal

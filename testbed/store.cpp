@@ -196,6 +196,32 @@ Record read_record(Stmt& stmt) {
                 stmt.int_at(5), stmt.text_at(6), stmt.int_at(7),  stmt.int_at(8)};
 }
 
+Invite read_invite(Stmt& stmt) {
+  return Invite{stmt.int_at(0), stmt.text_at(1), stmt.text_at(2)};
+}
+
+std::int64_t read_int(Stmt& stmt) {
+  return stmt.int_at(0);
+}
+
+// The first row of `stmt` as `read` reads it, or nullopt when there is none.
+template <typename Read>
+auto first_row(Stmt& stmt, Read read) -> std::optional<decltype(read(stmt))> {
+  if (stmt.step()) {
+    return read(stmt);
+  }
+  return std::nullopt;
+}
+
+// Every row of `stmt` as `read` reads it.
+template <typename Read> auto all_rows(Stmt& stmt, Read read) -> std::vector<decltype(read(stmt))> {
+  std::vector<decltype(read(stmt))> out;
+  while (stmt.step()) {
+    out.push_back(read(stmt));
+  }
+  return out;
+}
+
 std::string sql(std::string_view head, std::string_view tail) {
   std::string out(head);
   out += tail;
@@ -203,21 +229,26 @@ std::string sql(std::string_view head, std::string_view tail) {
 }
 
 std::optional<User> user_by_id(sqlite3* db, std::int64_t id) {
-  Stmt stmt(db, sql(k_user_select, "WHERE u.id = ?1"));
-  stmt.bind(1, id);
-  if (stmt.step()) {
-    return read_user(stmt);
-  }
-  return std::nullopt;
+  return first_row(Stmt(db, sql(k_user_select, "WHERE u.id = ?1")).bind(1, id), read_user);
 }
 
 std::optional<Record> record_by_id(sqlite3* db, std::int64_t id) {
-  Stmt stmt(db, sql(k_record_select, "WHERE r.id = ?1"));
-  stmt.bind(1, id);
-  if (stmt.step()) {
-    return read_record(stmt);
-  }
-  return std::nullopt;
+  return first_row(Stmt(db, sql(k_record_select, "WHERE r.id = ?1")).bind(1, id), read_record);
+}
+
+// The invite `token_hash` while it is unused and unexpired at `now`.
+std::optional<Invite> live_invite(sqlite3* db, std::string_view token_hash, std::int64_t now) {
+  Stmt stmt(db, "SELECT org_id, email, role FROM invites "
+                "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
+  return first_row(stmt.bind(1, token_hash).bind(2, now), read_invite);
+}
+
+// The user id of the password reset `token_hash` while it is unused and unexpired at `now`.
+std::optional<std::int64_t> live_reset_user(sqlite3* db, std::string_view token_hash,
+                                            std::int64_t now) {
+  Stmt stmt(db, "SELECT user_id FROM password_resets "
+                "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
+  return first_row(stmt.bind(1, token_hash).bind(2, now), read_int);
 }
 
 } // namespace
@@ -282,33 +313,19 @@ void Store::seed(const std::vector<SeedUser>& users, const std::vector<SeedRecor
 
 std::optional<User> Store::find_user_by_email(std::string_view email) {
   const std::lock_guard lock(m_mutex);
-  Stmt stmt(m_db.get(), sql(k_user_select, "WHERE u.email = ?1"));
-  stmt.bind(1, email);
-  if (stmt.step()) {
-    return read_user(stmt);
-  }
-  return std::nullopt;
+  return first_row(Stmt(m_db.get(), sql(k_user_select, "WHERE u.email = ?1")).bind(1, email),
+                   read_user);
 }
 
 std::vector<User> Store::list_users(std::int64_t org_id) {
   const std::lock_guard lock(m_mutex);
   Stmt stmt(m_db.get(), sql(k_user_select, "WHERE u.org_id = ?1 ORDER BY u.id"));
-  stmt.bind(1, org_id);
-  std::vector<User> out;
-  while (stmt.step()) {
-    out.push_back(read_user(stmt));
-  }
-  return out;
+  return all_rows(stmt.bind(1, org_id), read_user);
 }
 
 std::optional<std::int64_t> Store::find_org_id(std::string_view slug) {
   const std::lock_guard lock(m_mutex);
-  Stmt stmt(m_db.get(), "SELECT id FROM orgs WHERE slug = ?1");
-  stmt.bind(1, slug);
-  if (stmt.step()) {
-    return stmt.int_at(0);
-  }
-  return std::nullopt;
+  return first_row(Stmt(m_db.get(), "SELECT id FROM orgs WHERE slug = ?1").bind(1, slug), read_int);
 }
 
 void Store::create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
@@ -375,10 +392,8 @@ RecordPage Store::list_records(std::int64_t org_id, std::string_view query, std:
   page.total = count.int_at(0);
   Stmt rows(db, sql(sql(k_record_select, k_where),
                     "ORDER BY r.updated_at DESC, r.id DESC LIMIT ?3 OFFSET ?4"));
-  rows.bind(1, org_id).bind(2, query).bind(3, limit).bind(4, offset);
-  while (rows.step()) {
-    page.records.push_back(read_record(rows));
-  }
+  page.records =
+      all_rows(rows.bind(1, org_id).bind(2, query).bind(3, limit).bind(4, offset), read_record);
   return page;
 }
 
@@ -453,13 +468,7 @@ void Store::create_invite(std::string_view token_hash, const Invite& invite,
 
 std::optional<Invite> Store::peek_invite(std::string_view token_hash, std::int64_t now) {
   const std::lock_guard lock(m_mutex);
-  Stmt stmt(m_db.get(), "SELECT org_id, email, role FROM invites "
-                        "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
-  stmt.bind(1, token_hash).bind(2, now);
-  if (stmt.step()) {
-    return Invite{stmt.int_at(0), stmt.text_at(1), stmt.text_at(2)};
-  }
-  return std::nullopt;
+  return live_invite(m_db.get(), token_hash, now);
 }
 
 AcceptOutcome Store::accept_invite(std::string_view token_hash, std::string_view password_hash,
@@ -467,15 +476,12 @@ AcceptOutcome Store::accept_invite(std::string_view token_hash, std::string_view
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();
   Transaction tx(db);
-  Stmt find(db, "SELECT org_id, email, role FROM invites "
-                "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
-  find.bind(1, token_hash).bind(2, now);
-  if (!find.step()) {
+  const auto invite = live_invite(db, token_hash, now);
+  if (!invite) {
     return AcceptOutcome::invalid_token;
   }
-  const Invite invite{find.int_at(0), find.text_at(1), find.text_at(2)};
   Stmt taken(db, "SELECT 1 FROM users WHERE email = ?1");
-  taken.bind(1, invite.email);
+  taken.bind(1, invite->email);
   if (taken.step()) {
     return AcceptOutcome::email_taken;
   }
@@ -485,9 +491,9 @@ AcceptOutcome Store::accept_invite(std::string_view token_hash, std::string_view
       .run();
   Stmt(db, "INSERT INTO users (org_id, email, role, password_hash, created_at) "
            "VALUES (?1, ?2, ?3, ?4, ?5)")
-      .bind(1, invite.org_id)
-      .bind(2, invite.email)
-      .bind(3, invite.role)
+      .bind(1, invite->org_id)
+      .bind(2, invite->email)
+      .bind(3, invite->role)
       .bind(4, password_hash)
       .bind(5, now)
       .run();
@@ -521,10 +527,7 @@ void Store::create_reset(std::string_view token_hash, std::int64_t user_id, std:
 
 bool Store::peek_reset(std::string_view token_hash, std::int64_t now) {
   const std::lock_guard lock(m_mutex);
-  Stmt stmt(m_db.get(), "SELECT 1 FROM password_resets "
-                        "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
-  stmt.bind(1, token_hash).bind(2, now);
-  return stmt.step();
+  return live_reset_user(m_db.get(), token_hash, now).has_value();
 }
 
 std::optional<User> Store::consume_reset(std::string_view token_hash,
@@ -532,13 +535,11 @@ std::optional<User> Store::consume_reset(std::string_view token_hash,
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();
   Transaction tx(db);
-  Stmt find(db, "SELECT user_id FROM password_resets "
-                "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
-  find.bind(1, token_hash).bind(2, now);
-  if (!find.step()) {
+  const auto found = live_reset_user(db, token_hash, now);
+  if (!found) {
     return std::nullopt;
   }
-  const auto user_id = find.int_at(0);
+  const auto user_id = *found;
   Stmt(db, "UPDATE password_resets SET used_at = ?2 WHERE token_hash = ?1")
       .bind(1, token_hash)
       .bind(2, now)
@@ -573,13 +574,10 @@ std::vector<AuditEntry> Store::list_audit(std::int64_t org_id, std::int64_t limi
   Stmt stmt(m_db.get(), "SELECT a.id, a.at, coalesce(u.email, ''), a.action, a.detail, a.ip "
                         "FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id "
                         "WHERE a.org_id = ?1 ORDER BY a.id DESC LIMIT ?2 OFFSET ?3");
-  stmt.bind(1, org_id).bind(2, limit).bind(3, offset);
-  std::vector<AuditEntry> out;
-  while (stmt.step()) {
-    out.push_back(AuditEntry{stmt.int_at(0), stmt.int_at(1), stmt.text_at(2), stmt.text_at(3),
-                             stmt.text_at(4), stmt.text_at(5)});
-  }
-  return out;
+  return all_rows(stmt.bind(1, org_id).bind(2, limit).bind(3, offset), [](Stmt& row) {
+    return AuditEntry{row.int_at(0),  row.int_at(1),  row.text_at(2),
+                      row.text_at(3), row.text_at(4), row.text_at(5)};
+  });
 }
 
 } // namespace portal

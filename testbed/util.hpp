@@ -1,7 +1,9 @@
 #pragma once
 // Small helpers shared by the portal's modules: clock, text checks, escaping and encoding.
 
+#include <charconv>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -42,6 +44,18 @@ std::string form_field(std::string_view body, std::string_view name);
 
 // `text` with every byte outside printable ASCII replaced by '?', for log lines.
 std::string log_safe(std::string_view text);
+
+// `text` as a whole decimal integer in [`min`, `max`], or nullopt when it is empty, holds anything
+// else or is out of range.
+template <typename Int> std::optional<Int> parse_int(std::string_view text, Int min, Int max) {
+  Int value = 0;
+  const auto* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc() || ptr != end || value < min || value > max) {
+    return std::nullopt;
+  }
+  return value;
+}
 
 // A plausible mailbox: one '@', no spaces or control characters, 3..254 bytes.
 bool plausible_email(std::string_view email);

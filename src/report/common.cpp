@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <optional>
 
 namespace lg::report::detail {
 
@@ -48,6 +49,35 @@ bool is_c0_or_c1(char32_t cp) {
 bool is_bidi_control(char32_t cp) {
   return (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0x200E ||
          cp == 0x200F;
+}
+
+/// The entity that XML and HTML alike write for & < >; nullopt for any other code point.
+std::optional<std::string_view> markup_entity(char32_t cp) {
+  switch (cp) {
+  case '&':
+    return "&amp;";
+  case '<':
+    return "&lt;";
+  case '>':
+    return "&gt;";
+  default:
+    return std::nullopt;
+  }
+}
+
+/// `s` with each code point for which `replace` gives a text written as that text, those `drop`
+/// accepts left out and the rest kept as decoded (see append_cp).
+template <typename Replace, typename Drop>
+std::string escape_each(std::string_view s, Replace&& replace, Drop&& drop) {
+  std::string out;
+  out.reserve(s.size());
+  for_each_code_point(s, [&](char32_t cp, std::string_view bytes) {
+    if (auto text = replace(cp))
+      out += *text;
+    else if (!drop(cp))
+      append_cp(out, cp, bytes);
+  });
+  return out;
 }
 
 std::string plural(long long n, std::string_view one, std::string_view many) {
@@ -94,76 +124,50 @@ std::string valid_utf8(std::string_view s) {
 }
 
 std::string xml_escape(std::string_view s, bool attribute) {
-  std::string out;
-  out.reserve(s.size());
-  for_each_code_point(s, [&](char32_t cp, std::string_view bytes) {
-    switch (cp) {
-    case '&':
-      out += "&amp;";
-      return;
-    case '<':
-      out += "&lt;";
-      return;
-    case '>':
-      out += "&gt;";
-      return;
-    case '"':
-      out += attribute ? "&quot;" : "\"";
-      return;
-    case '\'':
-      out += attribute ? "&apos;" : "'";
-      return;
-    case '\t':
-      out += attribute ? "&#9;" : "\t";
-      return;
-    case '\n':
-      out += attribute ? "&#10;" : "\n";
-      return;
-    case '\r':
-      out += "&#13;";
-      return;
-    default:
-      break;
-    }
-    if (cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF)
-      return; // not a character of XML 1.0
-    append_cp(out, cp, bytes);
-  });
-  return out;
+  return escape_each(
+      s,
+      [attribute](char32_t cp) -> std::optional<std::string_view> {
+        if (auto entity = markup_entity(cp))
+          return entity;
+        switch (cp) {
+        case '"':
+          return attribute ? "&quot;" : "\"";
+        case '\'':
+          return attribute ? "&apos;" : "'";
+        case '\t':
+          return attribute ? "&#9;" : "\t";
+        case '\n':
+          return attribute ? "&#10;" : "\n";
+        case '\r':
+          return "&#13;";
+        default:
+          return std::nullopt;
+        }
+      },
+      // Not characters of XML 1.0.
+      [](char32_t cp) { return cp < 0x20 || cp == 0xFFFE || cp == 0xFFFF; });
 }
 
 std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for_each_code_point(s, [&](char32_t cp, std::string_view bytes) {
-    switch (cp) {
-    case '&':
-      out += "&amp;";
-      return;
-    case '<':
-      out += "&lt;";
-      return;
-    case '>':
-      out += "&gt;";
-      return;
-    case '"':
-      out += "&quot;";
-      return;
-    case '\'':
-      out += "&#39;";
-      return;
-    case '\t':
-    case '\n':
-      out += static_cast<char>(cp);
-      return;
-    default:
-      break;
-    }
-    if (is_c0_or_c1(cp))
-      return;
-    append_cp(out, cp, bytes);
-  });
-  return out;
+  return escape_each(
+      s,
+      [](char32_t cp) -> std::optional<std::string_view> {
+        if (auto entity = markup_entity(cp))
+          return entity;
+        switch (cp) {
+        case '"':
+          return "&quot;";
+        case '\'':
+          return "&#39;";
+        case '\t':
+          return "\t";
+        case '\n':
+          return "\n";
+        default:
+          return std::nullopt;
+        }
+      },
+      is_c0_or_c1);
 }
 
 std::string md_text(std::string_view s, std::string_view continuation) {
@@ -214,13 +218,14 @@ std::string md_text(std::string_view s, std::string_view continuation) {
 }
 
 std::string md_code(std::string_view s) {
-  std::string content;
-  for_each_code_point(s, [&](char32_t cp, std::string_view bytes) {
-    if (cp == '\n' || cp == '\r' || cp == '\t')
-      content += ' ';
-    else if (!is_c0_or_c1(cp))
-      append_cp(content, cp, bytes);
-  });
+  std::string content = escape_each(
+      s,
+      [](char32_t cp) -> std::optional<std::string_view> {
+        if (cp == '\n' || cp == '\r' || cp == '\t')
+          return " ";
+        return std::nullopt;
+      },
+      is_c0_or_c1);
   if (content.empty())
     return "` `";
   size_t longest = 0;
@@ -399,16 +404,18 @@ std::string duration_text(long long ms) {
   return fmt::format("{} min {} s", ms / 60'000, (ms % 60'000) / 1000);
 }
 
+std::string ascii_upper(std::string_view s) {
+  std::string out(s);
+  for (char& ch : out)
+    if (ch >= 'a' && ch <= 'z')
+      ch = static_cast<char>(ch - 'a' + 'A');
+  return out;
+}
+
 std::string verdict_title(Verdict v) {
-  switch (v) {
-  case Verdict::ready:
-    return "READY";
-  case Verdict::not_ready:
-    return "NOT READY";
-  case Verdict::incomplete:
-    return "INCOMPLETE";
-  }
-  return "INCOMPLETE";
+  std::string title = ascii_upper(to_string(v));
+  std::replace(title.begin(), title.end(), '_', ' ');
+  return title;
 }
 
 std::string verdict_explanation(const Report& report) {
@@ -482,6 +489,21 @@ double total_effort(const std::vector<const CheckResult*>& checks) {
   for (const auto* c : checks)
     sum += c->meta.effort_hours;
   return sum;
+}
+
+std::ptrdiff_t count_status(const std::vector<const CheckResult*>& checks, Status s) {
+  return std::count_if(checks.begin(), checks.end(),
+                       [&](const CheckResult* c) { return c->status == s; });
+}
+
+std::string status_counts(const std::vector<const CheckResult*>& checks) {
+  std::string out;
+  for (Status s : {Status::fail, Status::error, Status::warn, Status::pass, Status::skip}) {
+    auto n = count_status(checks, s);
+    if (n > 0)
+      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, to_string(s));
+  }
+  return out;
 }
 
 std::string_view sarif_level(Severity s) {

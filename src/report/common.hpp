@@ -115,7 +115,10 @@ nlohmann::json hours_json(double hours);
 /// A duration as people read it: "850 ms", "1.2 s", "2 min 5 s".
 std::string duration_text(long long ms);
 
-/// "NOT READY", "INCOMPLETE", "READY".
+/// `s` with ASCII letters in capitals ("pass" → "PASS"); other bytes are kept.
+std::string ascii_upper(std::string_view s);
+
+/// "NOT READY", "INCOMPLETE", "READY": to_string(`v`) in capitals, with spaces for underscores.
 std::string verdict_title(Verdict v);
 
 /// One sentence saying why the verdict is what it is, from the report's checks.
@@ -137,6 +140,13 @@ std::vector<const CheckResult*> fix_list(const Report& report);
 
 /// Sum of effort_hours over `checks`.
 double total_effort(const std::vector<const CheckResult*>& checks);
+
+/// How many of `checks` have status `s`.
+std::ptrdiff_t count_status(const std::vector<const CheckResult*>& checks, Status s);
+
+/// "3 fail, 1 error, 2 pass": the statuses present in `checks`, most urgent first (fail, error,
+/// warn, pass, skip).
+std::string status_counts(const std::vector<const CheckResult*>& checks);
 
 /// SARIF level for a severity: critical/high → error, medium → warning, low/info → note.
 std::string_view sarif_level(Severity s);

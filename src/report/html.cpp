@@ -70,22 +70,6 @@ std::string esc(std::string_view s) {
   return html_escape(s);
 }
 
-std::string_view status_label(Status s) {
-  switch (s) {
-  case Status::pass:
-    return "PASS";
-  case Status::fail:
-    return "FAIL";
-  case Status::warn:
-    return "WARN";
-  case Status::skip:
-    return "SKIP";
-  case Status::error:
-    return "ERROR";
-  }
-  return "ERROR";
-}
-
 void finding_block(std::string& out, const Finding& f) {
   out += "<div class=\"finding\">";
   out +=
@@ -183,24 +167,13 @@ void check_row(std::string& out, const CheckResult& c) {
   auto status = to_string(c.status);
   out += fmt::format("<tr class=\"{}\"><td class=\"status\"><span class=\"badge {}\">{}</span></td>"
                      "<td class=\"severity\">{}</td><td>",
-                     status, status, status_label(c.status), to_string(c.meta.severity));
+                     status, status, ascii_upper(status), to_string(c.meta.severity));
   out += fmt::format("<div>{}</div><div class=\"id\"><code>{}</code></div>\n",
                      esc(c.meta.title.empty() ? c.meta.id : c.meta.title), esc(c.meta.id));
   if (c.status == Status::skip && !c.reason.empty())
     out += fmt::format("<div class=\"reason\">{}</div>\n", esc(c.reason));
   check_details(out, c);
   out += "</td></tr>\n";
-}
-
-std::string gate_counts(const GateGroup& g) {
-  std::string out;
-  for (Status s : {Status::fail, Status::error, Status::warn, Status::pass, Status::skip}) {
-    auto n = std::count_if(g.checks.begin(), g.checks.end(),
-                           [&](const CheckResult* c) { return c->status == s; });
-    if (n > 0)
-      out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, to_string(s));
-  }
-  return out;
 }
 
 } // namespace
@@ -241,7 +214,7 @@ std::string render_html(const Report& report) {
 
   for (const auto& group : group_by_gate(report)) {
     out += fmt::format("<section>\n<h2>{} <small>{}</small></h2>\n", esc(group.gate),
-                       gate_counts(group));
+                       status_counts(group.checks));
     out += "<table class=\"checks\"><thead><tr><th>Status</th><th>Severity</th><th>Check</th>"
            "</tr></thead>\n<tbody>\n";
     for (const auto* c : group.checks)

@@ -59,12 +59,9 @@ std::string details(const CheckResult& c, bool with_reason) {
 }
 
 std::string counts(const std::vector<const CheckResult*>& checks) {
-  auto n = [&](Status s) {
-    return std::count_if(checks.begin(), checks.end(),
-                         [&](const CheckResult* c) { return c->status == s; });
-  };
   return fmt::format(R"(tests="{}" failures="{}" errors="{}" skipped="{}")", checks.size(),
-                     n(Status::fail), n(Status::error), n(Status::skip));
+                     count_status(checks, Status::fail), count_status(checks, Status::error),
+                     count_status(checks, Status::skip));
 }
 
 void testcase(std::string& out, const CheckResult& c) {

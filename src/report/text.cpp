@@ -227,21 +227,6 @@ std::string spaced_caps(std::string_view s) {
   return out;
 }
 
-/// "3 fail, 1 error, 2 pass" for the statuses present in `checks`, most urgent first.
-std::string status_counts(const std::vector<const CheckResult*>& checks) {
-  std::string out;
-  for (Status s : {Status::fail, Status::error, Status::warn, Status::pass, Status::skip}) {
-    auto n = std::count_if(checks.begin(), checks.end(),
-                           [&](const CheckResult* c) { return c->status == s; });
-    if (n == 0)
-      continue;
-    if (!out.empty())
-      out += ", ";
-    out += fmt::format("{} {}", n, to_string(s));
-  }
-  return out;
-}
-
 void header(Writer& w, const Report& r) {
   w.line(w.paint(
       fmt::format("launchgate {} - launch readiness scorecard", terminal_safe(r.tool_version)),
@@ -368,10 +353,7 @@ std::string render_text(const Report& report, const RenderOptions& options) {
 
   for (const auto& group : group_by_gate(report)) {
     w.line();
-    std::string name = terminal_safe(group.gate);
-    for (char& ch : name)
-      if (ch >= 'a' && ch <= 'z')
-        ch = static_cast<char>(ch - 'a' + 'A');
+    std::string name = ascii_upper(terminal_safe(group.gate));
     std::string counts = status_counts(group.checks);
     size_t used = display_width(name) + counts.size() + 2;
     std::string fill(used < k_width ? k_width - used : 2, '-');

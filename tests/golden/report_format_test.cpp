@@ -4,6 +4,7 @@
 
 #include "golden/golden_report.hpp"
 #include "report/report.hpp"
+#include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -27,30 +28,7 @@ using nlohmann::json;
 
 constexpr const char* k_python = "/usr/bin/python3";
 
-/// A directory of its own for each test, removed afterwards.
-class TempDir {
-public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "lg-report-XXXXXX").string();
-    m_path = mkdtemp(pattern.data()) != nullptr ? fs::path(pattern) : fs::path();
-  }
-  ~TempDir() {
-    std::error_code ec;
-    if (!m_path.empty())
-      fs::remove_all(m_path, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path write(const std::string& name, const std::string& content) const {
-    fs::path p = m_path / name;
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-  const fs::path& path() const { return m_path; }
-
-private:
-  fs::path m_path;
-};
+using lg::test::TempDir;
 
 /// Runs `command` through the shell; returns its exit status (-1 when it did not exit).
 int run(const std::string& command) {
@@ -222,41 +200,11 @@ TEST(ReportJson, SurvivesInvalidUtf8) {
 
 // ---- SARIF ----
 
-/// Validates `sarif` against the official schema with /usr/bin/python3's jsonschema
-/// (Draft4Validator). Sets `skip` when the validator or the schema is missing.
 void validate_sarif(const std::string& sarif, std::string& skip) {
-  fs::path schema = fs::path(LG_SHARED_DIR) / "testdata" / "sarif" / "sarif-schema-2.1.0.json";
-  if (!fs::exists(schema)) {
-    skip = "no SARIF schema at " + schema.string();
-    return;
-  }
-  if (access(k_python, X_OK) != 0) {
-    skip = std::string("no ") + k_python;
-    return;
-  }
-  TempDir dir;
-  fs::path doc = dir.write("report.sarif", sarif);
-  fs::path script = dir.write("validate.py", R"py(
-import json, sys
-try:
-    import jsonschema
-except ImportError:
-    sys.exit(77)
-schema = json.load(open(sys.argv[1]))
-doc = json.load(open(sys.argv[2]))
-validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
-errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
-for e in errors[:10]:
-    print("/".join(str(p) for p in e.absolute_path), ":", e.message, file=sys.stderr)
-sys.exit(1 if errors else 0)
-)py");
-  int rc = run(std::string(k_python) + " " + script.string() + " " + schema.string() + " " +
-               doc.string());
-  if (rc == 77) {
-    skip = std::string(k_python) + " has no jsonschema module";
-    return;
-  }
-  EXPECT_EQ(rc, 0) << "SARIF does not validate against the 2.1.0 schema:\n" << sarif;
+  auto problem = lg::test::validate_sarif(sarif, skip);
+  EXPECT_TRUE(problem.empty()) << "SARIF does not validate against the 2.1.0 schema: " << problem
+                               << "\n"
+                               << sarif;
 }
 
 TEST(ReportSarif, ValidatesAgainstTheSchema) {

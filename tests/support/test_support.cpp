@@ -80,6 +80,45 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
   return result;
 }
 
+std::string validate_sarif(const std::string& sarif, std::string& skip) {
+  const std::string python = "/usr/bin/python3";
+  auto schema = std::filesystem::path(LG_SHARED_DIR) / "testdata/sarif/sarif-schema-2.1.0.json";
+  if (!std::filesystem::exists(schema)) {
+    skip = "no SARIF schema at " + schema.string();
+    return "";
+  }
+  if (access(python.c_str(), X_OK) != 0) {
+    skip = "no " + python;
+    return "";
+  }
+  TempDir dir;
+  auto doc = dir.write("report.sarif", sarif);
+  auto script = dir.write("validate.py", R"py(
+import json, sys
+try:
+    import jsonschema
+except ImportError:
+    sys.exit(77)
+schema = json.load(open(sys.argv[1]))
+doc = json.load(open(sys.argv[2]))
+validator = jsonschema.Draft4Validator(schema, format_checker=jsonschema.FormatChecker())
+errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+for e in errors[:10]:
+    print("/".join(str(p) for p in e.absolute_path), ":", e.message)
+sys.exit(1 if errors else 0)
+)py");
+  auto result = run_command({python, script, schema.string(), doc});
+  if (result.code == 77) {
+    skip = python + " has no jsonschema module";
+    return "";
+  }
+  if (result.code != 0)
+    return result.out.empty()
+               ? "validator exited " + std::to_string(result.code) + ": " + result.err
+               : result.out;
+  return "";
+}
+
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;

@@ -34,6 +34,11 @@ struct CommandResult {
 CommandResult run_command(const std::vector<std::string>& argv, const std::string& cwd = "",
                           const std::vector<std::string>& env = {}, int timeout_s = 120);
 
+/// Validates a SARIF document against the official 2.1.0 schema (../shared/testdata) with
+/// /usr/bin/python3's jsonschema (Draft 4). Returns "" when valid, else what is wrong. When the
+/// schema or the validator is missing, returns "" and sets `skip` to the reason.
+std::string validate_sarif(const std::string& sarif, std::string& skip);
+
 /// The whole content of `path`; empty when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
