@@ -134,6 +134,8 @@ void judge_hsts(const Headers& headers, std::vector<HeaderProblem>& out) {
   }
   if (max_age < 0)
     out.push_back({"Strict-Transport-Security", "no valid max-age directive", true});
+  else if (max_age == 0)
+    out.push_back({"Strict-Transport-Security", "max-age=0 tells browsers to forget HSTS", true});
   else if (max_age < 15552000)
     out.push_back({"Strict-Transport-Security",
                    "max-age=" + std::to_string(max_age) +

@@ -5,6 +5,7 @@
 
 #include "checks/catalog.hpp"
 #include "checks/registry.hpp"
+#include "core/guard.hpp"
 #include "engine/context.hpp"
 #include "launchgate/version.hpp"
 #include "net/impl/curl_http.hpp"
@@ -77,7 +78,7 @@ int run_audit(const Config& config, const AuditOptions& options) {
   auto started = std::chrono::steady_clock::now();
   Report report;
   report.tool_version = k_version;
-  report.base_url = config.target.base_url;
+  report.base_url = redact_url(config.target.base_url);
   report.started_at = rfc3339_now();
   for (auto g : k_gates)
     if (options.gates.empty() ||

@@ -1,5 +1,6 @@
-// Starts launchgate-portal with posix_spawn, reads its one "listening on http://127.0.0.1:PORT"
-// line from a pipe with a deadline, and stops it with SIGTERM (SIGKILL after a grace period).
+// Starts launchgate-portal with fork/exec (tied to launchgate's life by PR_SET_PDEATHSIG), reads
+// its one "listening on http://127.0.0.1:PORT" line from a pipe with a deadline, and stops it with
+// SIGTERM (SIGKILL after a grace period).
 
 #include "app/portal_process.hpp"
 
@@ -12,7 +13,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <poll.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
 #include <unistd.h>
@@ -31,7 +32,7 @@ std::string find_portal_binary() {
     if (std::filesystem::exists(candidate))
       return candidate.string();
   }
-  return "launchgate-portal";
+  return ""; // never a PATH or current-directory look-up: that could run someone else's binary
 }
 
 PortalProcess::~PortalProcess() {
@@ -40,6 +41,9 @@ PortalProcess::~PortalProcess() {
 
 Expected<void> PortalProcess::start(const PortalOptions& options) {
   std::string binary = options.binary.empty() ? find_portal_binary() : options.binary;
+  if (binary.empty())
+    return unexpected(ErrorKind::io, "cannot find launchgate-portal beside the launchgate "
+                                     "binary; set LAUNCHGATE_PORTAL to its path");
   std::vector<std::string> args = {binary, "--host", "127.0.0.1", "--port",
                                    std::to_string(options.port)};
   for (const auto& flaw : options.flaws) {
@@ -66,19 +70,29 @@ Expected<void> PortalProcess::start(const PortalOptions& options) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)
     return unexpected(ErrorKind::internal, fmt::format("pipe: {}", std::strerror(errno)));
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, fds[1], STDOUT_FILENO);
-  if (options.quiet)
-    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  int rc = posix_spawn(&m_pid, binary.c_str(), &actions, nullptr, argv.data(), envp.data());
-  posix_spawn_file_actions_destroy(&actions);
+  int devnull = options.quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+  pid_t parent = getpid();
+  m_pid = fork();
+  if (m_pid == 0) {
+    // The portal ends with launchgate, however launchgate ends (even SIGKILL).
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent)
+      _exit(127);
+    dup2(fds[1], STDOUT_FILENO);
+    if (devnull >= 0)
+      dup2(devnull, STDERR_FILENO);
+    execve(binary.c_str(), argv.data(), envp.data());
+    _exit(127);
+  }
+  int fork_errno = errno;
   close(fds[1]);
-  if (rc != 0) {
+  if (devnull >= 0)
+    close(devnull);
+  if (m_pid < 0) {
     close(fds[0]);
     m_pid = -1;
     return unexpected(ErrorKind::io, fmt::format("cannot start the sample portal {}: {}", binary,
-                                                 std::strerror(rc)));
+                                                 std::strerror(fork_errno)));
   }
 
   std::string line;
@@ -102,9 +116,10 @@ Expected<void> PortalProcess::start(const PortalOptions& options) {
   size_t end = line.find('\n', at == std::string::npos ? 0 : at);
   if (at == std::string::npos || end == std::string::npos) {
     stop();
-    return unexpected(ErrorKind::io, fmt::format("the sample portal {} did not report a port "
-                                                 "within 15 s (does --port {} conflict?)",
-                                                 binary, options.port));
+    return unexpected(ErrorKind::io,
+                      fmt::format("the sample portal {} exited or did not report a port "
+                                  "within 15 s (does --port {} conflict?)",
+                                  binary, options.port));
   }
   m_base_url = line.substr(at + marker.size(), end - at - marker.size());
   size_t colon = m_base_url.rfind(':');

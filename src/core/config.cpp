@@ -4,9 +4,11 @@
 
 #include "core/config.hpp"
 
+#include "core/guard.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
 
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -17,6 +19,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <tuple>
 
@@ -246,6 +249,82 @@ public:
   }
 };
 
+// ---- a first pass over the events: aliases, duplicate keys, depth
+// --------------------------------
+
+/// Refuses what the tree API would silently accept or expand without bound: aliases (an alias
+/// bomb expands to gigabytes; a cyclic one recurses forever), duplicate keys (yaml-cpp keeps one
+/// of them silently), and nesting deeper than 64 levels.
+class Scanner final : public YAML::EventHandler {
+public:
+  std::vector<ConfigProblem> problems;
+
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark, ""); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+    add(mark, "anchors and aliases (*name) are not supported: write the value out");
+    node(mark, "");
+  }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string& value) override {
+    node(mark, value);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    node(mark, "");
+    open(mark, false);
+  }
+  void OnSequenceEnd() override { m_stack.pop_back(); }
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
+    node(mark, "");
+    open(mark, true);
+  }
+  void OnMapEnd() override { m_stack.pop_back(); }
+
+private:
+  struct Level {
+    bool map = false;
+    bool expect_key = true;
+    std::set<std::string> keys;
+  };
+
+  void add(const YAML::Mark& mark, std::string message) {
+    if (problems.size() < 50)
+      problems.push_back(
+          {std::max(mark.line + 1, 1), std::max(mark.column + 1, 1), std::move(message)});
+  }
+  void open(const YAML::Mark& mark, bool map) {
+    if (m_stack.size() == 64)
+      add(mark, "nesting deeper than 64 levels");
+    m_stack.push_back(Level{map, true, {}});
+  }
+  void node(const YAML::Mark& mark, const std::string& scalar) {
+    if (m_stack.empty() || !m_stack.back().map)
+      return;
+    auto& level = m_stack.back();
+    if (level.expect_key && !level.keys.insert(scalar).second)
+      add(mark, fmt::format("duplicate key '{}'", scalar));
+    level.expect_key = !level.expect_key;
+  }
+
+  std::vector<Level> m_stack;
+};
+
+/// Problems of the first pass; syntax errors are left to YAML::Load, which reports them.
+std::vector<ConfigProblem> scan_yaml(const std::string& text) {
+  std::istringstream in(text);
+  Scanner scanner;
+  try {
+    YAML::Parser parser(in);
+    while (parser.HandleNextDocument(scanner)) {
+    }
+  } catch (const YAML::Exception&) {
+  }
+  return scanner.problems;
+}
+
 // ---- interpolation and conversion -------------------------------------------------------------
 
 void interpolate_tree(YAML::Node node, Validator& v) {
@@ -255,9 +334,8 @@ void interpolate_tree(YAML::Node node, Validator& v) {
     for (const auto& name : missing)
       v.add(node, fmt::format("environment variable {} is not set", name));
     if (out != node.Scalar()) {
-      std::string tag = node.Tag();
       node = out;
-      node.SetTag(tag);
+      node.SetTag("!"); // a value from the environment is a string, whatever it looks like
     }
     return;
   }
@@ -360,16 +438,15 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   c.target.base_url = scalar(get(t, "base_url"));
   auto url = parse_url(c.target.base_url);
   if (!url || (url->scheme != "http" && url->scheme != "https"))
-    v.add(get(t, "base_url"),
-          fmt::format("target.base_url must be an http:// or https:// URL, got '{}'",
-                      c.target.base_url));
+    v.add(get(t, "base_url"), "target.base_url must be an http:// or https:// URL with a host "
+                              "(the value is not shown: it may hold a credential)");
   c.target.scope = strings(get(t, "scope"));
   for (auto& host : c.target.scope)
     host = to_lower(host);
   if (c.target.scope.empty() && url)
     c.target.scope.push_back(url->host);
-  if (url &&
-      std::find(c.target.scope.begin(), c.target.scope.end(), url->host) == c.target.scope.end())
+  if (url && std::none_of(c.target.scope.begin(), c.target.scope.end(),
+                          [&](const std::string& e) { return scope_entry_matches(e, *url); }))
     v.add(get(t, "scope"),
           fmt::format("target.scope must include base_url's host '{}'", url->host));
   if (has(t, "max_rps")) {
@@ -425,6 +502,15 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   const auto& api = get(root, "api");
   c.api.openapi = scalar(get(api, "openapi"));
   c.api.endpoints = strings(get(api, "endpoints"));
+  if (has(api, "endpoints"))
+    for (const auto& item : get(api, "endpoints")) {
+      auto text = trim(item.Scalar());
+      size_t space = text.find(' ');
+      if (space == std::string_view::npos || trim(text.substr(space)).substr(0, 1) != "/")
+        v.add(item, fmt::format("api.endpoints entry '{}' must be 'METHOD /path', e.g. "
+                                "'GET /api/records/{{id}}'",
+                                text));
+    }
   c.api.admin_only = strings(get(api, "admin_only"));
   c.api.public_ = strings(get(api, "public"));
   c.api.shared = strings(get(api, "shared"));
@@ -477,6 +563,9 @@ std::string interpolate_env(const std::string& text, std::vector<std::string>& m
 }
 
 Expected<nlohmann::json> parse_yaml_document(const std::string& text) {
+  if (auto problems = scan_yaml(text); !problems.empty())
+    return unexpected(ErrorKind::parse, fmt::format("{}:{}: {}", problems[0].line,
+                                                    problems[0].column, problems[0].message));
   try {
     return to_json(YAML::Load(text));
   } catch (const YAML::Exception& e) {
@@ -502,6 +591,8 @@ std::string format_problems(const std::string& file, const std::vector<ConfigPro
 
 Expected<Config> parse_config(const std::string& text, const std::string& name,
                               const std::string& dir) {
+  if (auto problems = scan_yaml(text); !problems.empty())
+    return unexpected(ErrorKind::config, format_problems(name, problems));
   YAML::Node root;
   try {
     root = YAML::Load(text);

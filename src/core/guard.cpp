@@ -18,7 +18,29 @@ bool GuardedHttpClient::in_scope(const std::string& url) const {
   auto u = parse_url(url);
   if (!u || (u->scheme != "http" && u->scheme != "https"))
     return false;
-  return std::find(m_limits.scope.begin(), m_limits.scope.end(), u->host) != m_limits.scope.end();
+  return std::any_of(m_limits.scope.begin(), m_limits.scope.end(),
+                     [&](const std::string& entry) { return scope_entry_matches(entry, *u); });
+}
+
+bool scope_entry_matches(std::string_view entry, const Url& url) {
+  // "host", "host:port", "[v6]", "[v6]:port" or a bare IPv6 literal.
+  std::string_view host = entry;
+  std::string_view port;
+  if (entry.starts_with("[")) {
+    size_t close = entry.find(']');
+    if (close == std::string_view::npos)
+      return false;
+    host = entry.substr(1, close - 1);
+    if (close + 1 < entry.size() && entry[close + 1] == ':')
+      port = entry.substr(close + 2);
+  } else if (std::count(entry.begin(), entry.end(), ':') == 1) {
+    size_t colon = entry.find(':');
+    host = entry.substr(0, colon);
+    port = entry.substr(colon + 1);
+  }
+  if (!iequals(host, url.host))
+    return false;
+  return port.empty() || port == std::to_string(url.port);
 }
 
 Expected<net::HttpResponse> GuardedHttpClient::send(const net::HttpRequest& request) {
@@ -71,6 +93,14 @@ Expected<net::HttpResponse> GuardedHttpClient::send_following(net::HttpRequest r
                         fmt::format("not following the redirect from {} to {}: the host is "
                                     "outside target.scope",
                                     redact_url(request.url), redact_url(next)));
+    // Credentials stay with the origin they were meant for: a hop to another scheme, host or port
+    // (an https -> http downgrade, another service on the same host) goes without them.
+    auto from = parse_url(request.url);
+    auto to = parse_url(next);
+    if (!from || !to || from->origin() != to->origin())
+      std::erase_if(request.headers, [](const net::Header& h) {
+        return iequals(h.name, "Cookie") || iequals(h.name, "Authorization");
+      });
     bool to_get = response.status == 303 ||
                   ((response.status == 301 || response.status == 302) && request.method == "POST");
     if (to_get) {
@@ -84,17 +114,15 @@ Expected<net::HttpResponse> GuardedHttpClient::send_following(net::HttpRequest r
   }
 }
 
-std::string redact_url(const std::string& url) {
-  size_t q = url.find('?');
-  if (q == std::string::npos)
-    return url;
-  static const char* k_sensitive[] = {"token",   "key",  "secret", "password", "passwd",
-                                      "session", "auth", "code",   "sig",      "jwt"};
-  std::string out = url.substr(0, q + 1);
-  std::string_view query(url);
-  query.remove_prefix(q + 1);
+namespace {
+
+/// `name=value&…` with the values of credential-like names redacted.
+std::string redact_pairs(std::string_view pairs) {
+  static const char* k_sensitive[] = {"token", "key",  "secret", "pass", "pwd", "sess",      "sid",
+                                      "auth",  "code", "sig",    "jwt",  "otp", "credential"};
+  std::string out;
   bool first = true;
-  for (auto pair : split(query, '&')) {
+  for (auto pair : split(pairs, '&')) {
     if (!first)
       out += '&';
     first = false;
@@ -102,11 +130,47 @@ std::string redact_url(const std::string& url) {
     std::string name = to_lower(pair.substr(0, eq));
     bool sensitive = std::any_of(std::begin(k_sensitive), std::end(k_sensitive),
                                  [&](const char* s) { return name.find(s) != std::string::npos; });
-    if (eq == std::string_view::npos || !sensitive)
+    if (eq == std::string_view::npos || !sensitive || eq + 1 == pair.size())
       out += pair;
     else
-      out += std::string(pair.substr(0, eq + 1)) + redact(pair.substr(eq + 1));
+      out += fmt::format("{}{}", pair.substr(0, eq + 1), redact(pair.substr(eq + 1)));
   }
+  return out;
+}
+
+} // namespace
+
+std::string redact_url(const std::string& url) {
+  std::string_view rest(url);
+  std::string out;
+  // scheme://[userinfo@]host: the password (or a token standing as the user) is redacted.
+  if (size_t scheme = rest.find("://"); scheme != std::string_view::npos) {
+    out += rest.substr(0, scheme + 3);
+    rest.remove_prefix(scheme + 3);
+    size_t end = rest.find_first_of("/?#");
+    auto authority = rest.substr(0, end);
+    if (size_t at = authority.rfind('@'); at != std::string_view::npos) {
+      auto userinfo = authority.substr(0, at);
+      size_t colon = userinfo.find(':');
+      if (colon == std::string_view::npos)
+        out += fmt::format("{}@", redact(userinfo));
+      else
+        out += fmt::format("{}:{}@", userinfo.substr(0, colon), redact(userinfo.substr(colon + 1)));
+      rest.remove_prefix(at + 1);
+    }
+  }
+  size_t mark = rest.find_first_of("?#");
+  out += rest.substr(0, mark);
+  if (mark == std::string_view::npos)
+    return out;
+  rest.remove_prefix(mark);
+  size_t hash = rest.find('#');
+  if (rest.front() == '?') {
+    auto query = rest.substr(1, hash == std::string_view::npos ? hash : hash - 1);
+    out += "?" + redact_pairs(query);
+  }
+  if (hash != std::string_view::npos)
+    out += "#" + redact_pairs(rest.substr(hash + 1));
   return out;
 }
 

@@ -5,6 +5,7 @@
 
 #include "net/clock.hpp"
 #include "net/http.hpp"
+#include "util/url.hpp"
 
 #include <functional>
 #include <string>
@@ -13,7 +14,7 @@
 namespace lg {
 
 struct GuardLimits {
-  std::vector<std::string> scope; ///< lower-case host names or IP literals
+  std::vector<std::string> scope; ///< "host" (any port) or "host:port"; IPv6 as "[::1]:8080"
   double max_rps = 10;
   int max_requests = 2000; ///< per budget period (reset_budget)
   int max_redirects = 5;
@@ -27,7 +28,8 @@ public:
   Expected<net::HttpResponse> send(const net::HttpRequest& request) override;
 
   /// Sends and follows up to max_redirects redirects, each hop checked against the scope.
-  /// 303 (and 301/302 after POST) turn into GET without a body, as browsers do.
+  /// 303 (and 301/302 after POST) turn into GET without a body, as browsers do. Cookie and
+  /// Authorization headers are dropped when a hop changes the origin (scheme, host or port).
   Expected<net::HttpResponse> send_following(net::HttpRequest request);
 
   /// True when `url` parses and its host is in scope.
@@ -51,8 +53,12 @@ private:
   std::function<void(const std::string&)> m_log;
 };
 
-/// `url` with the values of query parameters that look like credentials (token, key, secret,
-/// password, session, auth, code, sig) redacted, for logs and evidence.
+/// Whether the scope entry `entry` ("host", "host:port", "[v6]:port") admits `url`.
+bool scope_entry_matches(std::string_view entry, const Url& url);
+
+/// `url` for logs, reports and evidence: the password of a userinfo part, and the values of query
+/// and fragment parameters whose names look like credentials (token, key, secret, pass, pwd,
+/// session, sid, auth, code, sig, jwt, otp, credential), redacted with redact().
 std::string redact_url(const std::string& url);
 
 } // namespace lg

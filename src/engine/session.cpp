@@ -90,10 +90,15 @@ Expected<void> Session::login() {
   if (!response)
     return unexpected(ErrorKind::auth, fmt::format("login of account '{}' failed: {}",
                                                    m_account.name, response.error().message));
-  if (response->status < 200 || response->status >= 300)
+  // Success is a 2xx, or a redirect that sets a cookie (form logins answer 302/303 + Set-Cookie).
+  bool ok = response->status >= 200 && response->status < 300;
+  bool redirect_with_cookie = response->status >= 300 && response->status < 400 &&
+                              !response->headers_named("Set-Cookie").empty();
+  if (!ok && !redirect_with_cookie)
     return unexpected(ErrorKind::auth,
                       fmt::format("login of account '{}' failed: {} {} answered {}", m_account.name,
-                                  m_account.login.method, m_account.login.path, response->status));
+                                  m_account.login.method, redact_url(m_account.login.path),
+                                  response->status));
   absorb_cookies(*response);
   if (!m_account.token_path.empty()) {
     auto doc = nlohmann::json::parse(response->body, nullptr, false);

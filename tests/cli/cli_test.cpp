@@ -163,7 +163,10 @@ TEST(Cli, OneRunWritesAllSixFormats) {
   EXPECT_TRUE(contains(test::read_file(dir.path() / "r.txt"), "N O T   R E A D Y"));
   EXPECT_EQ(nlohmann::json::parse(test::read_file(dir.path() / "r.json"))["schema"],
             "launchgate.report/1");
-  EXPECT_EQ(nlohmann::json::parse(test::read_file(dir.path() / "r.sarif"))["version"], "2.1.0");
+  auto sarif = test::read_file(dir.path() / "r.sarif");
+  EXPECT_EQ(nlohmann::json::parse(sarif)["version"], "2.1.0");
+  std::string skip;
+  EXPECT_EQ(test::validate_sarif(sarif, skip), "");
   EXPECT_TRUE(contains(test::read_file(dir.path() / "r.xml"), "<testsuites"));
   EXPECT_TRUE(contains(test::read_file(dir.path() / "r.md"), "- [ ]"));
   EXPECT_TRUE(contains(test::read_file(dir.path() / "r.html"), "</html>"));

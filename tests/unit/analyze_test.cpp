@@ -109,6 +109,14 @@ TEST(Headers, NonceMakesUnsafeInlineHarmlessAndReportOnlyIsNotEnforced) {
   EXPECT_NE(p[0].message.find("Report-Only"), std::string::npos);
 }
 
+TEST(Headers, HstsMaxAgeZeroSwitchesItOff) {
+  Headers h = k_good;
+  h[3].second = "max-age=0";
+  auto p = judge_security_headers(h, true);
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_TRUE(p[0].serious);
+}
+
 TEST(Headers, CspParserKeepsTheFirstDirective) {
   auto csp = parse_csp("Script-Src a b;  script-src c ; ; default-src 'self'");
   EXPECT_EQ(csp["script-src"], (std::vector<std::string>{"a", "b"}));

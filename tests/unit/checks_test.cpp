@@ -156,3 +156,100 @@ TEST(Runner, EveryImplementationIsInTheCatalog) {
 
 } // namespace
 } // namespace lg::checks
+
+namespace lg::checks {
+namespace {
+
+CheckResult run_with(const std::string& id, const Config& config, test::FakeHttp& http,
+                     bool allow_writes) {
+  test::FakeClock clock;
+  engine::RunOptions options;
+  options.allow_writes = allow_writes;
+  engine::Context context(config, {http, clock}, options);
+  const auto& impls = implementations();
+  auto impl =
+      std::find_if(impls.begin(), impls.end(), [&](const Implementation& i) { return i.id == id; });
+  return impl->run(context, *find_check(id));
+}
+
+TEST(Unauthenticated, AnOperationThatTimedOutIsNoPass) {
+  auto config = config_with("api:\n  endpoints: [GET /a, GET /b]\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) { return test::respond(401); };
+  http.fail_when = [](const net::HttpRequest& r) { return r.url.ends_with("/b"); };
+  auto r = run("access.unauthenticated", config, http);
+  EXPECT_EQ(r.status, Status::error);
+  EXPECT_NE(r.reason.find("GET /b: GET http://portal.test/b: timed out"), std::string::npos)
+      << r.reason;
+}
+
+TEST(Unauthenticated, ASpentBudgetIsNoPassButAFailureStillStands) {
+  auto config = config_with("api:\n  endpoints: [GET /a, GET /b, GET /c]\n");
+  config.target.max_requests = 2;
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    return r.url.ends_with("/a") ? test::respond(200, "[{\"id\": 1}]") : test::respond(401);
+  };
+  auto failing = run("access.unauthenticated", config, http);
+  EXPECT_EQ(failing.status, Status::fail);
+  EXPECT_NE(failing.reason.find("GET /c: request budget"), std::string::npos) << failing.reason;
+  test::FakeHttp closed;
+  closed.handler = [](const net::HttpRequest&) { return test::respond(401); };
+  auto spent = run("access.unauthenticated", config, closed);
+  EXPECT_EQ(spent.status, Status::error);
+  EXPECT_EQ(closed.seen.size(), 2u);
+}
+
+TEST(Unauthenticated, WritesNeedTheFlagAnIdAndNeverTouchAWholeCollection) {
+  auto config = config_with("api:\n  endpoints: [DELETE /records, PATCH /users, \"PUT "
+                            "/records/{id}\", POST /records, OPTIONS /records, GET /records]\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) { return test::respond(401); };
+  auto r = run_with("access.unauthenticated", config, http, true);
+  EXPECT_EQ(r.status, Status::pass) << r.reason;
+  std::vector<std::string> sent;
+  for (const auto& req : http.seen)
+    sent.push_back(req.method + " " + req.url);
+  EXPECT_EQ(sent, (std::vector<std::string>{"PUT http://portal.test/records/0",
+                                            "POST http://portal.test/records",
+                                            "GET http://portal.test/records"}));
+  EXPECT_NE(r.reason.find("2 write operation(s) not probed"), std::string::npos) << r.reason;
+  http.seen.clear();
+  auto read_only = run_with("access.unauthenticated", config, http, false);
+  ASSERT_EQ(http.seen.size(), 1u);
+  EXPECT_EQ(http.seen[0].method, "GET");
+}
+
+TEST(Headers, APageThatCouldNotBeFetchedIsNoPass) {
+  auto config = config_with("pages: [/slow]\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest&) {
+    return test::respond(200, "",
+                         {{"Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"},
+                          {"X-Content-Type-Options", "nosniff"},
+                          {"Referrer-Policy", "no-referrer"}});
+  };
+  http.fail_when = [](const net::HttpRequest& r) { return r.url.ends_with("/slow"); };
+  auto r = run("domain.headers", config, http);
+  EXPECT_EQ(r.status, Status::error);
+  EXPECT_NE(r.reason.find("/slow"), std::string::npos) << r.reason;
+}
+
+TEST(CookieFlags, EveryAccountIsJudgedNotJustTheFirstWithThatCookieName) {
+  auto config = config_with("accounts:\n  - {name: admin, org: o, role: admin, login: {path: "
+                            "/login/admin}}\n  - {name: staff, org: o, role: staff, login: {path: "
+                            "/login/staff}}\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/admin"))
+      return test::respond(200, "{}", {{"Set-Cookie", "sid=a1; HttpOnly; Secure; SameSite=Lax"}});
+    return test::respond(200, "{}", {{"Set-Cookie", "sid=s1"}});
+  };
+  auto r = run("session.cookie-flags", config, http);
+  ASSERT_EQ(r.status, Status::fail);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].evidence["as"], "staff");
+}
+
+} // namespace
+} // namespace lg::checks

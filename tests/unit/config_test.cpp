@@ -182,3 +182,71 @@ TEST(Config, InterpolationLeavesTextWithoutVariablesAlone) {
 
 } // namespace
 } // namespace lg
+
+namespace lg {
+namespace {
+
+TEST(Config, AliasesAreRefusedSoABombCannotExpand) {
+  std::string bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a]\n"
+                     "c: &c [*b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c]\n";
+  auto c = parse_config(bomb, "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("f.yaml:2:"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("aliases"), std::string::npos);
+  auto cyclic = parse_config("target: &t {base_url: http://a.test, scope: *t}\n", "f.yaml", "");
+  ASSERT_FALSE(cyclic);
+  EXPECT_FALSE(parse_yaml_document("x: &a [1]\ny: *a\n"));
+}
+
+TEST(Config, DuplicateKeysAreErrors) {
+  auto c =
+      parse_config("target:\n  base_url: http://a.test\n  base_url: http://b.test\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("f.yaml:3:3: duplicate key 'base_url'"), std::string::npos)
+      << c.error().message;
+}
+
+TEST(Config, DeepNestingIsRefused) {
+  std::string deep(100, '[');
+  deep += std::string(100, ']');
+  EXPECT_FALSE(parse_config("x: " + deep + "\n", "f.yaml", ""));
+  EXPECT_FALSE(parse_yaml_document(deep));
+}
+
+TEST(Config, ValuesFromTheEnvironmentStayStrings) {
+  setenv("LG_NUMERIC_PW", "123456", 1);
+  auto c = parse_config("target:\n  base_url: http://a.test\naccounts:\n  - name: a\n    org: o\n"
+                        "    role: r\n    login:\n      path: /l\n      json:\n        password: "
+                        "${LG_NUMERIC_PW}\n        n: 5\n",
+                        "f.yaml", "");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ((*c->accounts[0].login.json)["password"], "123456");
+  EXPECT_EQ((*c->accounts[0].login.json)["n"], 5);
+}
+
+TEST(Config, MalformedEndpointsAreCaughtAtLoad) {
+  auto c = parse_config(
+      "target:\n  base_url: http://a.test\napi:\n  endpoints: [GET /ok, /api/x]\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_NE(c.error().message.find("f.yaml:4:"), std::string::npos) << c.error().message;
+  EXPECT_NE(c.error().message.find("'/api/x' must be 'METHOD /path'"), std::string::npos);
+}
+
+TEST(Config, ErrorsNeverEchoAnInterpolatedValue) {
+  setenv("LG_SECRET_URL", "ftp://user:verysecretpassword@h.test/", 1);
+  auto c = parse_config("target:\n  base_url: ${LG_SECRET_URL}\n", "f.yaml", "");
+  ASSERT_FALSE(c);
+  EXPECT_EQ(c.error().message.find("verysecretpassword"), std::string::npos) << c.error().message;
+}
+
+TEST(Config, ScopeMayNamePorts) {
+  auto c = parse_config("target:\n  base_url: http://a.test:8080\n  scope: [a.test:8080]\n",
+                        "f.yaml", "");
+  EXPECT_TRUE(c) << c.error().message;
+  auto d = parse_config("target:\n  base_url: http://a.test:8080\n  scope: [a.test:9090]\n",
+                        "f.yaml", "");
+  EXPECT_FALSE(d);
+}
+
+} // namespace
+} // namespace lg

@@ -186,3 +186,58 @@ TEST_F(GuardTest, LogLinesAreRedacted) {
 
 } // namespace
 } // namespace lg
+
+namespace lg {
+namespace {
+
+TEST(Redact, UserinfoFragmentsAndMoreNames) {
+  auto u = redact_url("https://deploy:hunter2-staging-pw@portal.test:8443/a?PHPSESSID=abcdef123456"
+                      "7890&q=x#access_token=eyJhbGciOiJIUzI1NiJ9.e30.sig&state=1");
+  EXPECT_EQ(u.find("hunter2-staging-pw"), std::string::npos) << u;
+  EXPECT_EQ(u.find("abcdef1234567890"), std::string::npos) << u;
+  EXPECT_EQ(u.find("eyJhbGciOiJIUzI1NiJ9"), std::string::npos) << u;
+  EXPECT_TRUE(u.starts_with("https://deploy:")) << u;
+  EXPECT_NE(u.find("@portal.test:8443/a?"), std::string::npos) << u;
+  EXPECT_NE(u.find("&q=x#"), std::string::npos) << u;
+  EXPECT_NE(u.find("&state=1"), std::string::npos) << u;
+  auto token_user = redact_url("https://ghp_abcdefghijklmnopqrstuvwxyz@h.test/");
+  EXPECT_EQ(token_user.find("ghp_abcdefghijklmnop"), std::string::npos) << token_user;
+  EXPECT_EQ(redact_url("/api/login"), "/api/login");
+}
+
+} // namespace
+} // namespace lg
+
+namespace lg {
+namespace {
+
+TEST(Scope, EntriesWithAndWithoutPorts) {
+  auto u = *parse_url("https://Portal.test:8443/x");
+  EXPECT_TRUE(scope_entry_matches("portal.test", u));
+  EXPECT_TRUE(scope_entry_matches("portal.test:8443", u));
+  EXPECT_FALSE(scope_entry_matches("portal.test:443", u));
+  EXPECT_FALSE(scope_entry_matches("other.test", u));
+  auto v6 = *parse_url("http://[::1]:8080/");
+  EXPECT_TRUE(scope_entry_matches("[::1]:8080", v6));
+  EXPECT_TRUE(scope_entry_matches("::1", v6));
+  EXPECT_FALSE(scope_entry_matches("[::1]:80", v6));
+}
+
+TEST_F(GuardTest, CredentialsDoNotFollowARedirectToAnotherOrigin) {
+  limits.scope = {"portal.test"};
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url == "https://portal.test/a")
+      return test::respond(302, "", {{"Location", "http://portal.test:6379/b"}});
+    return test::respond(200);
+  };
+  GuardedHttpClient guard(http, clock, limits);
+  auto r = guard.send_following(
+      {"GET", "https://portal.test/a", {{"Cookie", "sid=1"}, {"authorization", "Bearer t"}}, ""});
+  ASSERT_TRUE(r);
+  ASSERT_EQ(http.seen.size(), 2u);
+  EXPECT_EQ(http.seen[0].headers.size(), 2u);
+  EXPECT_TRUE(http.seen[1].headers.empty());
+}
+
+} // namespace
+} // namespace lg

@@ -13,10 +13,14 @@ namespace lg::test {
 class FakeHttp final : public net::HttpClient {
 public:
   std::function<net::HttpResponse(const net::HttpRequest&)> handler;
+  /// Requests for which this returns true fail with a network error (a timeout, say).
+  std::function<bool(const net::HttpRequest&)> fail_when;
   std::vector<net::HttpRequest> seen;
 
   Expected<net::HttpResponse> send(const net::HttpRequest& request) override {
     seen.push_back(request);
+    if (fail_when && fail_when(request))
+      return unexpected(ErrorKind::network, request.method + " " + request.url + ": timed out");
     auto response = handler(request);
     response.url = request.url;
     return response;

@@ -121,3 +121,34 @@ TEST_F(SessionTest, LogoutSendsTheRecipeWithCredentialsThenForgets) {
 
 } // namespace
 } // namespace lg::engine
+
+namespace lg::engine {
+namespace {
+
+TEST(FormLogin, ARedirectThatSetsACookieIsASuccess) {
+  test::FakeHttp http;
+  test::FakeClock clock;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/login"))
+      return test::respond(303, "", {{"Location", "/home"}, {"Set-Cookie", "sid=abc; HttpOnly"}});
+    return test::respond(302, "", {{"Location", "/login"}});
+  };
+  auto config = parse_config("target:\n  base_url: http://portal.test\naccounts:\n  - {name: a, "
+                             "org: o, role: r, login: {path: /login, form: {u: a, p: b}}}\n",
+                             "t", "");
+  ASSERT_TRUE(config);
+  Context ctx(*config, {http, clock}, {});
+  auto s = ctx.session("a");
+  ASSERT_TRUE(s) << s.error().message;
+  EXPECT_EQ(http.seen[0].body, "p=b&u=a");
+  // A redirect without a cookie is not a login.
+  test::FakeHttp bare;
+  bare.handler = [](const net::HttpRequest&) {
+    return test::respond(302, "", {{"Location", "/login?error=1"}});
+  };
+  Context ctx2(*config, {bare, clock}, {});
+  EXPECT_FALSE(ctx2.session("a"));
+}
+
+} // namespace
+} // namespace lg::engine

@@ -14,7 +14,7 @@ namespace lg::checks {
 namespace {
 
 bool is_read(const std::string& method) {
-  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+  return method == "GET" || method == "HEAD";
 }
 
 /// The first "id" of an object in `body` (a list, or an object holding a list).
@@ -111,8 +111,9 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
   std::vector<Finding> findings;
   std::map<std::string, std::string> ids;
   bool serious = false;
-  int probed = 0, refused = 0, writes_skipped = 0, public_ops = 0;
-  std::string last_error;
+  int probed = 0, refused = 0, writes_skipped = 0, public_ops = 0, preflight = 0;
+  std::vector<std::string> unexamined; // "GET /x: why", for operations that could not be probed
+  bool budget_spent = false;
   for (const auto& op : **ops) {
     bool is_public = api.public_.empty()
                          ? op.spec_public
@@ -121,9 +122,20 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
       ++public_ops;
       continue;
     }
+    if (op.method == "OPTIONS" || op.method == "TRACE") {
+      ++preflight; // CORS preflights answer without credentials by design
+      continue;
+    }
     bool write = !is_read(op.method);
-    if (write && !context.options().allow_writes) {
+    // Writes only with --allow-writes, and only where an id that no object has can be given:
+    // PUT, PATCH or DELETE on a whole collection could change real data.
+    if (write &&
+        (!context.options().allow_writes || (op.method != "POST" && op.path_params.empty()))) {
       ++writes_skipped;
+      continue;
+    }
+    if (budget_spent) {
+      unexamined.push_back(fmt::format("{} {}: request budget spent", op.method, op.path));
       continue;
     }
     std::string id = op.path_params.empty() ? "" : sample_id(context, op, ids);
@@ -139,9 +151,8 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
     }
     auto response = context.http().send(request);
     if (!response) {
-      last_error = response.error().message;
-      if (response.error().kind == ErrorKind::budget)
-        break;
+      budget_spent = response.error().kind == ErrorKind::budget;
+      unexamined.push_back(fmt::format("{} {}: {}", op.method, op.path, response.error().message));
       continue;
     }
     ++probed;
@@ -181,17 +192,25 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
     serious = serious || bad;
     findings.push_back(std::move(f));
   }
-  if (probed == 0 && !last_error.empty())
-    return engine::errored(meta, last_error);
   std::string summary = fmt::format("{} operation(s) called without credentials, {} refused; "
                                     "{} public by configuration or description",
                                     probed, refused, public_ops);
+  if (preflight > 0)
+    summary += fmt::format("; {} OPTIONS/TRACE operation(s) not probed", preflight);
   if (writes_skipped > 0)
-    summary += fmt::format("; {} write operation(s) not probed (read-only run; --allow-writes "
-                           "probes them with an empty body and an id that does not exist)",
-                           writes_skipped);
-  if (!findings.empty())
+    summary += fmt::format("; {} write operation(s) not probed ({})", writes_skipped,
+                           context.options().allow_writes
+                               ? "PUT, PATCH and DELETE without an id could change real data"
+                               : "read-only run; --allow-writes probes them with an empty body "
+                                 "and an id of the same shape that no object has");
+  if (!unexamined.empty())
+    summary += fmt::format("; {} operation(s) could not be examined: {}", unexamined.size(),
+                           fmt::join(unexamined, "; "));
+  // A failure stands on its own; otherwise an operation that could not be examined is no pass.
+  if (!findings.empty() && (serious || unexamined.empty()))
     return engine::failed(meta, std::move(findings), serious, summary);
+  if (!unexamined.empty())
+    return engine::errored(meta, summary);
   if (probed == 0)
     return engine::skipped(meta, SkipKind::not_applicable,
                            "no non-public read operation to probe; " + summary);

@@ -26,11 +26,11 @@ CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta) 
   std::map<std::string, Seen> problems; // by header + message
   int examined = 0;
   bool any_https = false;
-  std::string last_error;
+  std::vector<std::string> unexamined;
   for (const auto& page : pages) {
     auto response = context.anonymous("GET", page);
     if (!response) {
-      last_error = response.error().message;
+      unexamined.push_back(fmt::format("{}: {}", page, response.error().message));
       continue;
     }
     ++examined;
@@ -49,8 +49,13 @@ CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta) 
       seen.paths.push_back(page);
     }
   }
+  std::string missed = unexamined.empty()
+                           ? ""
+                           : fmt::format("; {} page(s) could not be fetched: {}", unexamined.size(),
+                                         fmt::join(unexamined, "; "));
   if (examined == 0)
-    return engine::errored(meta, "no page could be fetched: " + last_error);
+    return engine::errored(
+        meta, fmt::format("no page could be fetched: {}", fmt::join(unexamined, "; ")));
 
   std::vector<Finding> findings;
   bool serious = false;
@@ -68,9 +73,12 @@ CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta) 
   }
   std::string hsts_note =
       any_https ? "" : "; HSTS not judged: the pages were served over plain HTTP";
-  if (!findings.empty())
+  // A failure stands on its own; otherwise a page that could not be fetched is no pass.
+  if (!findings.empty() && (serious || unexamined.empty()))
     return engine::failed(meta, std::move(findings), serious,
-                          fmt::format("{} page(s) examined{}", examined, hsts_note));
+                          fmt::format("{} page(s) examined{}{}", examined, hsts_note, missed));
+  if (!unexamined.empty())
+    return engine::errored(meta, fmt::format("{} page(s) examined{}", examined, missed));
   return engine::passed(meta, fmt::format("{} page(s) send CSP with frame-ancestors or "
                                           "X-Frame-Options, nosniff and a Referrer-Policy{}",
                                           examined, hsts_note));

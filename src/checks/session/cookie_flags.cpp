@@ -18,7 +18,8 @@ CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& 
 
   std::vector<Finding> findings;
   std::vector<std::string> login_errors;
-  std::set<std::string> seen; // cookie names already judged
+  std::set<std::string> seen;  // cookie name + problems already reported
+  std::set<std::string> names; // cookie names judged
   int cookies = 0;
   bool serious = false;
   for (const auto& account : config.accounts) {
@@ -32,20 +33,22 @@ CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& 
       if (!cookie || analyze::is_deletion(*cookie))
         continue;
       ++cookies;
-      if (!seen.insert(cookie->name).second)
-        continue;
+      names.insert(cookie->name);
       auto problems = analyze::judge_session_cookie(*cookie);
       bool csrf_cookie = to_lower(cookie->name).find("csrf") != std::string::npos ||
                          to_lower(cookie->name).find("xsrf") != std::string::npos;
       std::erase_if(problems, [&](const analyze::CookieProblem& p) {
         return csrf_cookie && p.attribute == "HttpOnly";
       });
-      if (problems.empty())
-        continue;
       nlohmann::json missing = nlohmann::json::array();
+      for (const auto& p : problems)
+        missing.push_back(p.attribute);
+      // Each account is judged: an admin's cookie may be set differently from a staff one's.
+      // The same cookie with the same problems is reported once.
+      if (!seen.insert(cookie->name + "\n" + missing.dump()).second || problems.empty())
+        continue;
       std::string message = fmt::format("cookie '{}' set at login:", cookie->name);
       for (const auto& p : problems) {
-        missing.push_back(p.attribute);
         message += " " + p.message + ";";
         serious = serious || p.serious;
       }
@@ -75,7 +78,7 @@ CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& 
     return engine::errored(meta, login_errors.front());
   return engine::passed(meta, fmt::format("{} cookie(s) set at login for {} account(s) carry "
                                           "HttpOnly, Secure and SameSite",
-                                          seen.size(), config.accounts.size()));
+                                          names.size(), config.accounts.size()));
 }
 
 } // namespace lg::checks
