@@ -18,13 +18,20 @@ Config config_with(const std::string& extra) {
   return *c;
 }
 
-CheckResult run(const std::string& id, const Config& config, test::FakeHttp& http) {
+CheckResult run_with(const std::string& id, const Config& config, test::FakeHttp& http,
+                     bool allow_writes) {
   test::FakeClock clock;
-  engine::Context context(config, {http, clock}, {});
+  engine::RunOptions options;
+  options.allow_writes = allow_writes;
+  engine::Context context(config, {http, clock}, options);
   const auto& impls = implementations();
   auto impl =
       std::find_if(impls.begin(), impls.end(), [&](const Implementation& i) { return i.id == id; });
   return impl->run(context, *find_check(id));
+}
+
+CheckResult run(const std::string& id, const Config& config, test::FakeHttp& http) {
+  return run_with(id, config, http, false);
 }
 
 TEST(Unauthenticated, JudgesEachAnswer) {
@@ -159,18 +166,6 @@ TEST(Runner, EveryImplementationIsInTheCatalog) {
 
 namespace lg::checks {
 namespace {
-
-CheckResult run_with(const std::string& id, const Config& config, test::FakeHttp& http,
-                     bool allow_writes) {
-  test::FakeClock clock;
-  engine::RunOptions options;
-  options.allow_writes = allow_writes;
-  engine::Context context(config, {http, clock}, options);
-  const auto& impls = implementations();
-  auto impl =
-      std::find_if(impls.begin(), impls.end(), [&](const Implementation& i) { return i.id == id; });
-  return impl->run(context, *find_check(id));
-}
 
 TEST(Unauthenticated, AnOperationThatTimedOutIsNoPass) {
   auto config = config_with("api:\n  endpoints: [GET /a, GET /b]\n");
