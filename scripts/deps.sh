@@ -4,12 +4,12 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang clang-format libclang-rt-14-dev
+  build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   # libraries
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libsqlite3-dev libargon2-dev libcpp-httplib-dev
   # tests
-  libgtest-dev libgmock-dev python3-jsonschema nginx-light
+  libgtest-dev libgmock-dev python3-jsonschema
   # benchmarks
   wrk hyperfine
 )

@@ -7,6 +7,7 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <optional>
 
@@ -89,14 +90,9 @@ void judge_referrer(const Headers& headers, std::vector<HeaderProblem>& out) {
   }
   // Several comma-separated values: browsers use the last one they know.
   std::string effective;
-  static const char* k_known[] = {"no-referrer",
-                                  "no-referrer-when-downgrade",
-                                  "origin",
-                                  "origin-when-cross-origin",
-                                  "same-origin",
-                                  "strict-origin",
-                                  "strict-origin-when-cross-origin",
-                                  "unsafe-url"};
+  static constexpr auto k_known = std::to_array<const char*>(
+      {"no-referrer", "no-referrer-when-downgrade", "origin", "origin-when-cross-origin",
+       "same-origin", "strict-origin", "strict-origin-when-cross-origin", "unsafe-url"});
   for (auto token : split(*rp, ',')) {
     std::string t = to_lower(trim(token));
     if (std::find(std::begin(k_known), std::end(k_known), t) != std::end(k_known))

@@ -6,12 +6,14 @@
 #include "util/text.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 
 namespace lg::analyze {
 namespace {
 
-const char* k_methods[] = {"get", "put", "post", "delete", "options", "head", "patch", "trace"};
+constexpr auto k_methods = std::to_array<const char*>(
+    {"get", "put", "post", "delete", "options", "head", "patch", "trace"});
 
 bool security_is_public(const nlohmann::json& security) {
   if (!security.is_array())

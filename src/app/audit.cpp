@@ -10,6 +10,7 @@
 #include "launchgate/version.hpp"
 #include "net/impl/curl_http.hpp"
 
+#include <array>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -27,9 +28,10 @@ std::string rfc3339_now() {
   std::time_t t = std::chrono::system_clock::to_time_t(now);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
+  std::array<char, 32> buf{};
+  // strftime returns 0 (and leaves the buffer unspecified) when the result does not fit.
+  size_t len = std::strftime(buf.data(), buf.size(), "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return std::string(buf.data(), len);
 }
 
 bool write_file(const std::string& path, const std::string& content) {
@@ -134,8 +136,11 @@ int run_audit(const Config& config, const AuditOptions& options) {
     render.color = format == report::Format::text && isatty(fileno(stdout)) != 0 &&
                    std::getenv("NO_COLOR") == nullptr;
     std::string out = report::render(report, format, render);
-    std::fwrite(out.data(), 1, out.size(), stdout);
-    std::fflush(stdout);
+    // A full disk or a closed pipe loses the scorecard: say so rather than exit as if shown.
+    if (std::fwrite(out.data(), 1, out.size(), stdout) != out.size() || std::fflush(stdout) != 0) {
+      fmt::print(stderr, "launchgate: cannot write to stdout: {}\n", std::strerror(errno));
+      status = 2;
+    }
   }
   return status;
 }

@@ -18,7 +18,7 @@ bool implemented(const CheckMeta& meta) {
                      [&](const checks::Implementation& i) { return i.id == meta.id; });
 }
 
-std::string md_cell(std::string s) {
+std::string md_cell(const std::string& s) {
   std::string out;
   for (char c : s)
     out += c == '|' ? std::string("\\|") : std::string(1, c);

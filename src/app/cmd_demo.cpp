@@ -90,7 +90,7 @@ int run_demo(const DemoOptions& options) {
         return format_for_file(f, report::Format::text) == report::Format::html;
       });
   if (!html_asked)
-    audit.output.files.push_back("launchgate-report.html");
+    audit.output.files.emplace_back("launchgate-report.html");
   int code = run_audit(*config, audit);
   portal.stop();
   if (!html_asked)

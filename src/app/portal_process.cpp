@@ -4,7 +4,9 @@
 
 #include "app/portal_process.hpp"
 
+#include <array>
 #include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -13,17 +15,16 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <poll.h>
+#include <string_view>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <thread>
-#include <unistd.h>
-
-extern char** environ;
+#include <unistd.h> // environ (glibc declares it: g++ defines _GNU_SOURCE)
 
 namespace lg::app {
 
 std::string find_portal_binary() {
-  if (const char* env = std::getenv("LAUNCHGATE_PORTAL"); env && *env)
+  if (const char* env = std::getenv("LAUNCHGATE_PORTAL"); env != nullptr && *env != '\0')
     return env;
   std::error_code ec;
   auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
@@ -47,28 +48,30 @@ Expected<void> PortalProcess::start(const PortalOptions& options) {
   std::vector<std::string> args = {binary, "--host", "127.0.0.1", "--port",
                                    std::to_string(options.port)};
   for (const auto& flaw : options.flaws) {
-    args.push_back("--flaw");
+    args.emplace_back("--flaw");
     args.push_back(flaw);
   }
   args.insert(args.end(), options.extra.begin(), options.extra.end());
   std::vector<char*> argv;
+  argv.reserve(args.size() + 1);
   for (auto& a : args)
     argv.push_back(a.data());
   argv.push_back(nullptr);
 
   std::vector<std::string> env_strings;
-  for (char** e = environ; *e; ++e)
+  for (char** e = environ; *e != nullptr; ++e)
     if (std::strncmp(*e, "PORTAL_SEED_PASSWORD=", 21) != 0)
       env_strings.emplace_back(*e);
   if (!options.seed_password.empty())
     env_strings.push_back("PORTAL_SEED_PASSWORD=" + options.seed_password);
   std::vector<char*> envp;
+  envp.reserve(env_strings.size() + 1);
   for (auto& e : env_strings)
     envp.push_back(e.data());
   envp.push_back(nullptr);
 
-  int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0)
+  std::array<int, 2> fds{};
+  if (pipe2(fds.data(), O_CLOEXEC) != 0)
     return unexpected(ErrorKind::internal, fmt::format("pipe: {}", std::strerror(errno)));
   int devnull = options.quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
   pid_t parent = getpid();
@@ -104,11 +107,11 @@ Expected<void> PortalProcess::start(const PortalOptions& options) {
     pollfd p{fds[0], POLLIN, 0};
     if (left <= 0 || poll(&p, 1, static_cast<int>(left)) <= 0)
       break;
-    char buf[256];
-    ssize_t n = read(fds[0], buf, sizeof buf);
+    std::array<char, 256> buf{};
+    ssize_t n = read(fds[0], buf.data(), buf.size());
     if (n <= 0)
       break;
-    line.append(buf, static_cast<size_t>(n));
+    line.append(buf.data(), static_cast<size_t>(n));
   }
   close(fds[0]);
   const std::string marker = "listening on ";
@@ -122,8 +125,19 @@ Expected<void> PortalProcess::start(const PortalOptions& options) {
                                   binary, options.port));
   }
   m_base_url = line.substr(at + marker.size(), end - at - marker.size());
+  // The port after the last ':' (atoi would read garbage as 0 without a word).
   size_t colon = m_base_url.rfind(':');
-  m_port = std::atoi(m_base_url.c_str() + colon + 1);
+  std::string_view digits = colon == std::string::npos
+                                ? std::string_view()
+                                : std::string_view(m_base_url).substr(colon + 1);
+  int port = 0;
+  auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), port);
+  if (parsed.ec != std::errc() || port <= 0) {
+    stop();
+    return unexpected(ErrorKind::io, fmt::format("the sample portal {} reported no port in '{}'",
+                                                 binary, m_base_url));
+  }
+  m_port = port;
   return {};
 }
 

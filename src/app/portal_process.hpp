@@ -24,6 +24,8 @@ public:
   ~PortalProcess();
   PortalProcess(const PortalProcess&) = delete;
   PortalProcess& operator=(const PortalProcess&) = delete;
+  PortalProcess(PortalProcess&&) = delete; // owns a child process: one owner, never moved
+  PortalProcess& operator=(PortalProcess&&) = delete;
 
   /// Starts the portal and waits (up to 15 s) for its "listening on URL" line.
   Expected<void> start(const PortalOptions& options);

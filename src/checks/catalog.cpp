@@ -702,8 +702,8 @@ std::vector<CheckMeta> build_catalog() {
 } // namespace
 
 const std::vector<CheckMeta>& catalog() {
-  static const std::vector<CheckMeta> table = build_catalog();
-  return table;
+  static const std::vector<CheckMeta> k_table = build_catalog();
+  return k_table;
 }
 
 const CheckMeta* find_check(std::string_view id) {

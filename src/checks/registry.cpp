@@ -9,12 +9,12 @@
 namespace lg::checks {
 
 const std::vector<Implementation>& implementations() {
-  static const std::vector<Implementation> list = {
+  static const std::vector<Implementation> k_list = {
       {"access.unauthenticated", run_access_unauthenticated},
       {"session.cookie-flags", run_session_cookie_flags},
       {"domain.headers", run_domain_headers},
   };
-  return list;
+  return k_list;
 }
 
 std::vector<CheckResult> run_checks(engine::Context& context, const std::vector<std::string>& gates,

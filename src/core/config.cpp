@@ -58,7 +58,7 @@ std::vector<Key> recipe_keys(bool with_token) {
 }
 
 const std::vector<Key>& schema() {
-  static const std::vector<Key> keys = {
+  static const std::vector<Key> k_keys = {
       {"target",
        Kind::map,
        {{"base_url", Kind::string, {}, true},
@@ -145,7 +145,7 @@ const std::vector<Key>& schema() {
        Kind::map,
        {{"owners", Kind::string_list}, {"approver", Kind::string}, {"support", Kind::string}}},
   };
-  return keys;
+  return k_keys;
 }
 
 // ---- validation -------------------------------------------------------------------------------
@@ -179,13 +179,16 @@ public:
           std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return k.name == name; });
       if (key == keys.end()) {
         std::string known;
-        for (const auto& k : keys)
-          known += (known.empty() ? "" : ", ") + k.name;
+        for (const auto& k : keys) {
+          if (!known.empty())
+            known += ", ";
+          known += k.name;
+        }
         add(kv.first,
             fmt::format("unknown key '{}' in {} (expected one of: {})", name, where, known));
         continue;
       }
-      check_value(kv.second, *key, where == "the file" ? name : where + "." + name);
+      check_value(kv.second, *key, where == "the file" ? name : fmt::format("{}.{}", where, name));
     }
     for (const auto& k : keys)
       if (k.required && !node[k.name])
@@ -259,25 +262,25 @@ class Scanner final : public YAML::EventHandler {
 public:
   std::vector<ConfigProblem> problems;
 
-  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
   void OnDocumentEnd() override {}
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { node(mark, ""); }
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { node(mark, ""); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override {
     add(mark, "anchors and aliases (*name) are not supported: write the value out");
     node(mark, "");
   }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
                 const std::string& value) override {
     node(mark, value);
   }
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                       YAML::EmitterStyle::value) override {
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/,
+                       YAML::anchor_t /*anchor*/, YAML::EmitterStyle::value /*style*/) override {
     node(mark, "");
     open(mark, false);
   }
   void OnSequenceEnd() override { m_stack.pop_back(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
-                  YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {
     node(mark, "");
     open(mark, true);
   }
@@ -401,7 +404,7 @@ std::vector<std::string> strings(const YAML::Node& node) {
   return out;
 }
 
-std::string scalar(const YAML::Node& node, std::string fallback = "") {
+std::string scalar(const YAML::Node& node, const std::string& fallback = "") {
   return node && node.IsScalar() ? node.Scalar() : fallback;
 }
 
@@ -488,7 +491,7 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
       if (has(a, "login")) {
         acc.login = recipe(get(a, "login"));
         acc.token_path = scalar(get(get(a, "login"), "token"));
-        if (!acc.token_path.empty() && acc.token_path.rfind("$", 0) != 0)
+        if (!acc.token_path.empty() && !acc.token_path.starts_with('$'))
           v.add(get(get(a, "login"), "token"),
                 "login.token must be a JSON path starting with $, like $.token");
       }
@@ -553,7 +556,7 @@ std::string interpolate_env(const std::string& text, std::vector<std::string>& m
     out.append(text, i, start - i);
     std::string name = text.substr(start + 2, end - start - 2);
     const char* value = name.empty() ? nullptr : std::getenv(name.c_str());
-    if (value)
+    if (value != nullptr)
       out += value;
     else
       missing.push_back(name);

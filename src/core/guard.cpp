@@ -7,6 +7,7 @@
 #include "util/url.hpp"
 
 #include <algorithm>
+#include <array>
 #include <fmt/format.h>
 
 namespace lg {
@@ -118,8 +119,9 @@ namespace {
 
 /// `name=value&…` with the values of credential-like names redacted.
 std::string redact_pairs(std::string_view pairs) {
-  static const char* k_sensitive[] = {"token", "key",  "secret", "pass", "pwd", "sess",      "sid",
-                                      "auth",  "code", "sig",    "jwt",  "otp", "credential"};
+  static constexpr auto k_sensitive =
+      std::to_array<const char*>({"token", "key", "secret", "pass", "pwd", "sess", "sid", "auth",
+                                  "code", "sig", "jwt", "otp", "credential"});
   std::string out;
   bool first = true;
   for (auto pair : split(pairs, '&')) {

@@ -69,8 +69,7 @@ std::optional<Severity> parse_severity(std::string_view s) {
 }
 
 size_t gate_rank(std::string_view gate) {
-  auto it = std::find(std::begin(k_gates), std::end(k_gates), gate);
-  return static_cast<size_t>(it - std::begin(k_gates));
+  return static_cast<size_t>(std::ranges::find(k_gates, gate) - k_gates.begin());
 }
 
 Verdict compute_verdict(const std::vector<CheckResult>& checks) {

@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <array>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -19,9 +20,9 @@ enum class SkipKind { none, not_applicable, not_configured, not_implemented };
 
 /// The ten gates in the order the work should be done: security first, deployment second,
 /// email and domain third, then the rest.
-inline constexpr std::string_view k_gates[] = {"access", "session",      "input",  "secrets",
-                                               "deploy", "email",        "domain", "edge",
-                                               "perf",   "observability"};
+inline constexpr auto k_gates =
+    std::to_array<std::string_view>({"access", "session", "input", "secrets", "deploy", "email",
+                                     "domain", "edge", "perf", "observability"});
 
 std::string_view to_string(Status s);
 std::string_view to_string(Severity s);

@@ -44,8 +44,8 @@ void fill_body(net::HttpRequest& request, const RequestRecipe& recipe) {
     request.headers.push_back({k, v});
 }
 
-Session::Session(GuardedHttpClient& http, const Config& config, const Account& account)
-    : m_http(http), m_config(config), m_account(account) {}
+Session::Session(GuardedHttpClient& http, const Config& config, Account account)
+    : m_http(http), m_config(config), m_account(std::move(account)) {}
 
 void Session::absorb_cookies(const net::HttpResponse& response) {
   for (const auto& header : response.headers_named("Set-Cookie")) {
@@ -59,7 +59,7 @@ void Session::absorb_cookies(const net::HttpResponse& response) {
   }
 }
 
-void Session::apply(net::HttpRequest& request, const Credentials& creds) const {
+void Session::apply(net::HttpRequest& request, const Credentials& creds) {
   if (!creds.cookies.empty()) {
     std::string jar;
     for (const auto& [k, v] : creds.cookies)
@@ -104,7 +104,7 @@ Expected<void> Session::login() {
     auto doc = nlohmann::json::parse(response->body, nullptr, false);
     const nlohmann::json* token =
         doc.is_discarded() ? nullptr : analyze::json_path_get(doc, m_account.token_path);
-    if (!token || !token->is_string() || token->get<std::string>().empty())
+    if (token == nullptr || !token->is_string() || token->get<std::string>().empty())
       return unexpected(ErrorKind::auth,
                         fmt::format("login of account '{}': no string at {} in the response",
                                     m_account.name, m_account.token_path));

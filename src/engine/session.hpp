@@ -14,7 +14,7 @@ namespace lg::engine {
 
 class Session {
 public:
-  Session(GuardedHttpClient& http, const Config& config, const Account& account);
+  Session(GuardedHttpClient& http, const Config& config, Account account);
 
   const Account& account() const { return m_account; }
   bool logged_in() const { return m_logged_in; }
@@ -46,7 +46,7 @@ public:
 
 private:
   void absorb_cookies(const net::HttpResponse& response);
-  void apply(net::HttpRequest& request, const Credentials& creds) const;
+  static void apply(net::HttpRequest& request, const Credentials& creds);
   Expected<net::HttpResponse> send_recipe(const RequestRecipe& recipe, bool with_credentials);
 
   GuardedHttpClient& m_http;

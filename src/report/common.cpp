@@ -96,11 +96,11 @@ std::pair<char32_t, size_t> decode_utf8(std::string_view s) {
   char32_t cp = 0;
   char32_t min = 0;
   if ((b0 & 0xE0) == 0xC0) {
-    len = 2, cp = b0 & 0x1Fu, min = 0x80;
+    len = 2, cp = b0 & 0x1FU, min = 0x80;
   } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, cp = b0 & 0x0Fu, min = 0x800;
+    len = 3, cp = b0 & 0x0FU, min = 0x800;
   } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, cp = b0 & 0x07u, min = 0x10000;
+    len = 4, cp = b0 & 0x07U, min = 0x10000;
   } else {
     return bad;
   }
@@ -109,7 +109,7 @@ std::pair<char32_t, size_t> decode_utf8(std::string_view s) {
   for (size_t i = 1; i < len; ++i) {
     if ((at(i) & 0xC0) != 0x80)
       return bad;
-    cp = (cp << 6) | (at(i) & 0x3Fu);
+    cp = (cp << 6) | (at(i) & 0x3FU);
   }
   if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
     return bad;
@@ -419,7 +419,9 @@ std::string verdict_title(Verdict v) {
 }
 
 std::string verdict_explanation(const Report& report) {
-  long long serious_fail = 0, serious_error = 0, unchecked = 0;
+  long long serious_fail = 0;
+  long long serious_error = 0;
+  long long unchecked = 0;
   for (const auto& c : report.checks) {
     bool serious = c.meta.severity == Severity::critical || c.meta.severity == Severity::high;
     if (serious && c.status == Status::fail)
@@ -454,6 +456,7 @@ std::string verdict_explanation(const Report& report) {
 
 std::vector<GateGroup> group_by_gate(const Report& report) {
   std::vector<GateGroup> out;
+  out.reserve(k_gates.size());
   for (auto gate : k_gates)
     out.push_back({std::string(gate), {}});
   for (const auto& c : report.checks) {

@@ -10,7 +10,7 @@ namespace detail {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 std::string_view skip_kind_name(SkipKind k) {
   switch (k) {
@@ -26,8 +26,8 @@ std::string_view skip_kind_name(SkipKind k) {
   return "none";
 }
 
-ojson location_json(const Location& l) {
-  ojson out = ojson::object();
+OrderedJson location_json(const Location& l) {
+  OrderedJson out = OrderedJson::object();
   out["file"] = l.file;
   if (l.line > 0)
     out["line"] = l.line;
@@ -36,14 +36,14 @@ ojson location_json(const Location& l) {
   return out;
 }
 
-ojson finding_json(const Finding& f) {
-  ojson out = ojson::object();
+OrderedJson finding_json(const Finding& f) {
+  OrderedJson out = OrderedJson::object();
   out["message"] = f.message;
-  out["evidence"] = f.evidence.is_null() ? ojson::object() : display_ordered(f.evidence);
+  out["evidence"] = f.evidence.is_null() ? OrderedJson::object() : display_ordered(f.evidence);
   if (f.location)
     out["location"] = location_json(*f.location);
   if (!f.locations.empty()) {
-    ojson list = ojson::array();
+    OrderedJson list = OrderedJson::array();
     for (const auto& l : f.locations)
       list.push_back(location_json(l));
     out["locations"] = std::move(list);
@@ -54,8 +54,8 @@ ojson finding_json(const Finding& f) {
   return out;
 }
 
-ojson check_json(const CheckResult& c) {
-  ojson out = ojson::object();
+OrderedJson check_json(const CheckResult& c) {
+  OrderedJson out = OrderedJson::object();
   out["id"] = c.meta.id;
   out["gate"] = c.meta.gate;
   out["title"] = c.meta.title;
@@ -64,11 +64,11 @@ ojson check_json(const CheckResult& c) {
   out["reason"] = c.reason;
   if (c.status == Status::skip)
     out["skip_kind"] = skip_kind_name(c.skip_kind);
-  ojson findings = ojson::array();
+  OrderedJson findings = OrderedJson::array();
   for (const auto& f : c.findings)
     findings.push_back(finding_json(f));
   out["findings"] = std::move(findings);
-  ojson measurements = ojson::array();
+  OrderedJson measurements = OrderedJson::array();
   for (const auto& m : measurement_list(c.measurements))
     measurements.push_back(display_ordered(m));
   out["measurements"] = std::move(measurements);
@@ -82,7 +82,7 @@ ojson check_json(const CheckResult& c) {
 
 nlohmann::ordered_json report_document(const Report& report) {
   Summary s = summarize(report.checks);
-  ojson doc = ojson::object();
+  OrderedJson doc = OrderedJson::object();
   doc["schema"] = "launchgate.report/1";
   doc["tool"] = {{"name", "launchgate"}, {"version", report.tool_version}};
   doc["target"] = {{"base_url", report.base_url}};
@@ -92,17 +92,17 @@ nlohmann::ordered_json report_document(const Report& report) {
   doc["verdict"] = to_string(report.verdict);
   doc["summary"] = {
       {"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"skip", s.skip}, {"error", s.error}};
-  ojson checks = ojson::array();
+  OrderedJson checks = OrderedJson::array();
   for (const auto& c : report.checks)
     checks.push_back(check_json(c));
   doc["checks"] = std::move(checks);
   // One pass through the serialiser repairs invalid UTF-8 from untrusted text (U+FFFD), so the
   // document can be dumped anywhere without an exception.
-  return ojson::parse(doc.dump(-1, ' ', false, ojson::error_handler_t::replace));
+  return OrderedJson::parse(doc.dump(-1, ' ', false, OrderedJson::error_handler_t::replace));
 }
 
 std::string dump_pretty(const nlohmann::ordered_json& doc) {
-  return doc.dump(2, ' ', false, ojson::error_handler_t::replace) + "\n";
+  return doc.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }
 
 std::string render_json(const Report& report) {

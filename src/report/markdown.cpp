@@ -100,7 +100,8 @@ std::string render_markdown(const Report& report) {
   auto todo = fix_list(report);
   if (todo.empty())
     out += "Nothing to fix.\n\n";
-  std::vector<const CheckResult*> must, should;
+  std::vector<const CheckResult*> must;
+  std::vector<const CheckResult*> should;
   for (size_t i = 0; i < todo.size(); ++i) {
     fix_item(out, i + 1, *todo[i]);
     (todo[i]->status == Status::warn ? should : must).push_back(todo[i]);

@@ -12,7 +12,7 @@ namespace lg::report::detail {
 
 namespace {
 
-using ojson = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 /// A path as a relative URI reference (RFC 3986): unreserved characters, "/" and the harmless
 /// sub-delimiters stay; everything else, ":" included (it would read as a scheme), is
@@ -47,8 +47,8 @@ std::string friendly_name(std::string_view id) {
   return out.empty() ? std::string(id) : out;
 }
 
-ojson rule_json(const CheckResult& c) {
-  ojson rule = ojson::object();
+OrderedJson rule_json(const CheckResult& c) {
+  OrderedJson rule = OrderedJson::object();
   rule["id"] = c.meta.id;
   rule["name"] = friendly_name(c.meta.id);
   rule["shortDescription"] = {{"text", c.meta.title.empty() ? c.meta.id : c.meta.title}};
@@ -72,15 +72,15 @@ std::string_view result_level(const CheckResult& c) {
   return level;
 }
 
-ojson locations_json(const Finding& f) {
-  ojson out = ojson::array();
+OrderedJson locations_json(const Finding& f) {
+  OrderedJson out = OrderedJson::array();
   for (const auto& l : all_locations(f)) {
     if (l.file.empty())
       continue;
-    ojson physical = {{"artifactLocation", {{"uri", uri_reference(l.file)}}}};
+    OrderedJson physical = {{"artifactLocation", {{"uri", uri_reference(l.file)}}}};
     if (l.line > 0)
       physical["region"] = {{"startLine", l.line}};
-    ojson location = {{"physicalLocation", std::move(physical)}};
+    OrderedJson location = {{"physicalLocation", std::move(physical)}};
     if (!l.commit.empty())
       location["properties"] = {{"commit", l.commit}};
     out.push_back(std::move(location));
@@ -88,8 +88,8 @@ ojson locations_json(const Finding& f) {
   return out;
 }
 
-ojson result_json(const CheckResult& c, size_t rule_index, const Finding* f) {
-  ojson result = ojson::object();
+OrderedJson result_json(const CheckResult& c, size_t rule_index, const Finding* f) {
+  OrderedJson result = OrderedJson::object();
   result["ruleId"] = c.meta.id;
   result["ruleIndex"] = rule_index;
   result["level"] = result_level(c);
@@ -101,13 +101,13 @@ ojson result_json(const CheckResult& c, size_t rule_index, const Finding* f) {
   result["message"] = {{"text", text}};
   if (f == nullptr)
     return result;
-  ojson locations = locations_json(*f);
+  OrderedJson locations = locations_json(*f);
   if (!locations.empty())
     result["locations"] = std::move(locations);
   if (!f->fingerprint.empty())
     result["partialFingerprints"] = {{"launchgate/v1", f->fingerprint}};
-  ojson properties = {
-      {"evidence", f->evidence.is_null() ? ojson::object() : display_ordered(f->evidence)}};
+  OrderedJson properties = {
+      {"evidence", f->evidence.is_null() ? OrderedJson::object() : display_ordered(f->evidence)}};
   if (!f->rule.empty())
     properties["rule"] = f->rule;
   result["properties"] = std::move(properties);
@@ -117,15 +117,15 @@ ojson result_json(const CheckResult& c, size_t rule_index, const Finding* f) {
 } // namespace
 
 std::string render_sarif(const Report& report) {
-  ojson rules = ojson::array();
+  OrderedJson rules = OrderedJson::array();
   std::map<std::string, size_t> rule_index;
   for (const auto& c : report.checks) {
     if (rule_index.emplace(c.meta.id, rules.size()).second)
       rules.push_back(rule_json(c));
   }
 
-  ojson results = ojson::array();
-  ojson notifications = ojson::array();
+  OrderedJson results = OrderedJson::array();
+  OrderedJson notifications = OrderedJson::array();
   for (const auto& c : report.checks) {
     size_t index = rule_index.at(c.meta.id);
     if (c.status == Status::fail || c.status == Status::warn) {
@@ -143,21 +143,21 @@ std::string render_sarif(const Report& report) {
     }
   }
 
-  ojson invocation = {{"executionSuccessful", true}};
+  OrderedJson invocation = {{"executionSuccessful", true}};
   if (!report.started_at.empty())
     invocation["startTimeUtc"] = report.started_at;
   if (!notifications.empty())
     invocation["toolExecutionNotifications"] = std::move(notifications);
 
   Summary s = summarize(report.checks);
-  ojson driver = {{"name", "launchgate"}};
+  OrderedJson driver = {{"name", "launchgate"}};
   if (!report.tool_version.empty())
     driver["version"] = report.tool_version;
   driver["rules"] = std::move(rules);
 
-  ojson run = ojson::object();
+  OrderedJson run = OrderedJson::object();
   run["tool"] = {{"driver", std::move(driver)}};
-  run["invocations"] = ojson::array({std::move(invocation)});
+  run["invocations"] = OrderedJson::array({std::move(invocation)});
   run["results"] = std::move(results);
   run["properties"] = {{"verdict", to_string(report.verdict)},
                        {"base_url", report.base_url},
@@ -169,10 +169,10 @@ std::string render_sarif(const Report& report) {
                          {"skip", s.skip},
                          {"error", s.error}}}};
 
-  ojson doc = ojson::object();
+  OrderedJson doc = OrderedJson::object();
   doc["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   doc["version"] = "2.1.0";
-  doc["runs"] = ojson::array({std::move(run)});
+  doc["runs"] = OrderedJson::array({std::move(run)});
   return dump_pretty(doc);
 }
 

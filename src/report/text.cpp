@@ -110,7 +110,8 @@ public:
       for (auto part : parts) {
         size_t w = display_width(part);
         while (w > room) { // cut at a code point boundary
-          size_t bytes = 0, cps = 0;
+          size_t bytes = 0;
+          size_t cps = 0;
           while (cps < room) {
             bytes += decode_utf8(std::string_view(part).substr(bytes)).second;
             ++cps;
@@ -323,7 +324,8 @@ void check_lines(Writer& w, const CheckResult& c, size_t id_column) {
 
 void footer(Writer& w, const Report& r) {
   auto todo = fix_list(r);
-  std::vector<const CheckResult*> must, should;
+  std::vector<const CheckResult*> must;
+  std::vector<const CheckResult*> should;
   for (const auto* c : todo)
     (c->status == Status::warn ? should : must).push_back(c);
   w.line(std::string(k_width, '-'));

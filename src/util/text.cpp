@@ -65,7 +65,7 @@ std::string sha256_hex(std::string_view data) {
   unsigned int len = 0;
   EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr);
   std::string out;
-  out.reserve(len * 2);
+  out.reserve(static_cast<size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i)
     out += fmt::format("{:02x}", md[i]);
   return out;
@@ -76,7 +76,7 @@ std::string redact(std::string_view secret) {
   size_t prefix = secret.size() >= 12 ? 4 : 0;
   std::string shown(secret.substr(0, prefix));
   for (char& c : shown)
-    if (!std::isprint(static_cast<unsigned char>(c)))
+    if (std::isprint(static_cast<unsigned char>(c)) == 0)
       c = '?';
   return fmt::format("{}… ({} chars, fp {})", shown, secret.size(),
                      sha256_hex(secret).substr(0, 8));

@@ -20,7 +20,13 @@ using UrlHandle = std::unique_ptr<CURLU, UrlDeleter>;
 
 struct CurlString {
   char* p = nullptr;
+  CurlString() = default;
   ~CurlString() { curl_free(p); }
+  // Owns `p`: a copy would free it twice.
+  CurlString(const CurlString&) = delete;
+  CurlString& operator=(const CurlString&) = delete;
+  CurlString(CurlString&&) = delete;
+  CurlString& operator=(CurlString&&) = delete;
 };
 
 Expected<std::string> get_part(CURLU* u, CURLUPart part, unsigned flags) {
@@ -28,7 +34,7 @@ Expected<std::string> get_part(CURLU* u, CURLUPart part, unsigned flags) {
   CURLUcode rc = curl_url_get(u, part, &s.p, flags);
   if (rc != CURLUE_OK)
     return unexpected(ErrorKind::parse, curl_url_strerror(rc));
-  return std::string(s.p ? s.p : "");
+  return std::string(s.p != nullptr ? s.p : "");
 }
 
 } // namespace
@@ -58,7 +64,7 @@ Expected<Url> parse_url(std::string_view text) {
   out.port = std::stoi(port);
   std::string path = LG_TRY(get_part(u.get(), CURLUPART_PATH, 0));
   CurlString query;
-  if (curl_url_get(u.get(), CURLUPART_QUERY, &query.p, 0) == CURLUE_OK && query.p)
+  if (curl_url_get(u.get(), CURLUPART_QUERY, &query.p, 0) == CURLUE_OK && query.p != nullptr)
     path += std::string("?") + query.p;
   out.path = path.empty() ? "/" : path;
   return out;
@@ -68,7 +74,8 @@ Expected<std::string> resolve_url(std::string_view base, std::string_view ref) {
   UrlHandle u(curl_url());
   if (!u)
     return unexpected(ErrorKind::internal, "out of memory");
-  std::string b(base), r(ref);
+  std::string b(base);
+  std::string r(ref);
   if (curl_url_set(u.get(), CURLUPART_URL, b.c_str(), 0) != CURLUE_OK)
     return unexpected(ErrorKind::parse, "'" + b + "' is not a valid URL");
   CURLUcode rc = curl_url_set(u.get(), CURLUPART_URL, r.c_str(), 0);
@@ -79,7 +86,7 @@ Expected<std::string> resolve_url(std::string_view base, std::string_view ref) {
 
 std::string url_encode(std::string_view text) {
   char* e = curl_easy_escape(nullptr, text.data(), static_cast<int>(text.size()));
-  std::string out = e ? e : "";
+  std::string out = e != nullptr ? e : "";
   curl_free(e);
   return out;
 }

@@ -111,7 +111,11 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
   std::vector<Finding> findings;
   std::map<std::string, std::string> ids;
   bool serious = false;
-  int probed = 0, refused = 0, writes_skipped = 0, public_ops = 0, preflight = 0;
+  int probed = 0;
+  int refused = 0;
+  int writes_skipped = 0;
+  int public_ops = 0;
+  int preflight = 0;
   std::vector<std::string> unexamined; // "GET /x: why", for operations that could not be probed
   bool budget_spent = false;
   for (const auto& op : **ops) {

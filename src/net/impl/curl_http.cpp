@@ -22,8 +22,8 @@ struct ListDeleter {
 };
 
 struct Sink {
-  HttpResponse* response;
-  long long cap;
+  HttpResponse* response = nullptr;
+  long long cap = 0;
   bool in_headers_of_final = true;
 };
 
@@ -75,7 +75,7 @@ Expected<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   if (!m_impl->easy)
     m_impl->easy.reset(curl_easy_init());
   CURL* c = m_impl->easy.get();
-  if (!c)
+  if (c == nullptr)
     return unexpected(ErrorKind::internal, "curl_easy_init failed");
   curl_easy_reset(c);
   const auto& o = m_impl->options;

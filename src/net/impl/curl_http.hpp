@@ -24,6 +24,8 @@ public:
   ~CurlHttpClient() override;
   CurlHttpClient(const CurlHttpClient&) = delete;
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
+  CurlHttpClient(CurlHttpClient&&) = delete; // the guard and sessions hold it by reference
+  CurlHttpClient& operator=(CurlHttpClient&&) = delete;
 
   Expected<HttpResponse> send(const HttpRequest& request) override;
 
