@@ -17,8 +17,8 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "access",
           .severity = Severity::critical,
           .title = "Every non-public API endpoint refuses requests without a session",
-          .summary = "Calls each endpoint not listed as public with no cookie or token and expects "
-                     "401 or 403",
+          .summary = "Calls each non-public read operation of the API description with no cookie "
+                     "or token and expects 401 or 403 and no data (writes with --allow-writes)",
           .fix = "Enforce authentication in one server-side middleware that runs before every "
                  "route and denies by default; list the few public routes explicitly instead of "
                  "protecting routes one by one.",
@@ -95,7 +95,7 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "session",
           .severity = Severity::high,
           .title = "Session cookies are HttpOnly, Secure and SameSite",
-          .summary = "Logs in every account and inspects each Set-Cookie of the session",
+          .summary = "Logs in every account and inspects each cookie set at login",
           .fix = "Set the session cookie with HttpOnly, Secure, SameSite=Lax (or Strict) and "
                  "Path=/, without a Domain attribute; prefer the __Host- name prefix.",
           .effort_hours = 1,
@@ -541,16 +541,16 @@ std::vector<CheckMeta> build_catalog() {
           .id = "domain.headers",
           .gate = "domain",
           .severity = Severity::medium,
-          .title = "Pages and API responses send the baseline security headers",
-          .summary = "Fetches the key pages and an API response and checks CSP, "
-                     "X-Content-Type-Options, framing, Referrer-Policy and version banners",
+          .title = "The home page and key pages send the baseline security headers",
+          .summary = "Fetches / and the configured pages without credentials and checks CSP with "
+                     "frame-ancestors (or X-Frame-Options), X-Content-Type-Options, "
+                     "Referrer-Policy, and HSTS on HTTPS",
           .fix = "Add at the edge or in one middleware a Content-Security-Policy with "
-                 "frame-ancestors, X-Content-Type-Options: nosniff and Referrer-Policy: "
-                 "strict-origin-when-cross-origin, and strip versions from Server and "
-                 "X-Powered-By.",
+                 "frame-ancestors, X-Content-Type-Options: nosniff, Referrer-Policy: "
+                 "strict-origin-when-cross-origin and, on HTTPS, Strict-Transport-Security.",
           .effort_hours = 2,
           .references = {"OWASP API8:2023", "ASVS 14.4.3", "ASVS 14.4.4", "ASVS 14.4.6",
-                         "ASVS 14.4.7", "ASVS 14.3.3", "CWE-1021"},
+                         "ASVS 14.4.7", "ASVS 14.4.5", "CWE-1021"},
       },
       {
           .id = "domain.mixed-content",
