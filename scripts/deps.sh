@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config clang clang-format clang-tidy libclang-rt-14-dev
   # libraries
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
-  libsqlite3-dev libargon2-dev libcpp-httplib-dev
+  libsqlite3-dev libargon2-dev libcpp-httplib-dev libhyperscan-dev libre2-dev libtomlplusplus-dev
   # tests
   libgtest-dev libgmock-dev python3-jsonschema
   # benchmarks
