@@ -122,16 +122,20 @@ int run_audit(const Config& config, const AuditOptions& options) {
                            .count();
 
   // 5. The outputs: each file in the format of its extension, then the scorecard.
+  return emit_report(report, options.output);
+}
+
+int emit_report(const Report& report, const OutputOptions& output) {
   int status = exit_code(report.verdict);
-  for (const auto& file : options.output.files) {
-    auto format = format_for_file(file, options.output.stdout_format);
+  for (const auto& file : output.files) {
+    auto format = format_for_file(file, output.stdout_format);
     if (!write_file(file, report::render(report, format))) {
       fmt::print(stderr, "launchgate: cannot write {}: {}\n", file, std::strerror(errno));
       status = 2;
     }
   }
-  if (!options.output.quiet) {
-    auto format = options.output.stdout_format;
+  if (!output.quiet) {
+    auto format = output.stdout_format;
     report::RenderOptions render;
     render.color = format == report::Format::text && isatty(fileno(stdout)) != 0 &&
                    std::getenv("NO_COLOR") == nullptr;
@@ -143,6 +147,10 @@ int run_audit(const Config& config, const AuditOptions& options) {
     }
   }
   return status;
+}
+
+std::string rfc3339_utc_now() {
+  return rfc3339_now();
 }
 
 } // namespace lg::app

@@ -32,6 +32,13 @@ int validate_audit_options(const AuditOptions& options);
 /// an output file cannot be written.
 int run_audit(const Config& config, const AuditOptions& options);
 
+/// Writes `report` to every output; returns the verdict's exit code, or 2 when an output could not
+/// be written.
+int emit_report(const Report& report, const OutputOptions& output);
+
+/// Now, as RFC 3339 in UTC (the report's started_at).
+std::string rfc3339_utc_now();
+
 /// The format of an output file from its extension, or `fallback`.
 report::Format format_for_file(const std::string& path, report::Format fallback);
 

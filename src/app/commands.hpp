@@ -26,6 +26,15 @@ int run_init(const std::string& path, bool force);
 /// The starter config text.
 std::string starter_config();
 
+struct SecretsOptions {
+  std::vector<std::string> paths; ///< default: the current directory
+  std::string rules_file;         ///< --rules: a gitleaks-format TOML instead of the shipped rules
+  OutputOptions output;
+};
+
+/// `launchgate secrets`: secrets.tree over `paths`, reported like an audit of the secrets gate.
+int run_secrets(const SecretsOptions& options);
+
 /// `launchgate checks`: the catalog as text, Markdown (docs/checks.md) or JSON.
 int run_checks_list(const std::string& format);
 

@@ -88,6 +88,20 @@ int dispatch(int argc, char** argv) {
   init->add_option("path", init_path, "where to write it")->capture_default_str();
   init->add_flag("-f,--force", force, "overwrite an existing file");
 
+  auto* scan = app.add_subcommand("secrets", "scan files for leaked secrets (secrets.tree)");
+  std::vector<std::string> scan_paths;
+  std::string rules_file;
+  std::string scan_format = "text";
+  std::vector<std::string> scan_outputs;
+  bool scan_quiet = false;
+  scan->add_option("paths", scan_paths, "files or directories (default: .)");
+  scan->add_option("--rules", rules_file,
+                   "a gitleaks-format TOML rule file instead of the shipped rules");
+  scan->add_option("--format", scan_format, "stdout format: text, json, sarif, junit, md, html")
+      ->capture_default_str();
+  scan->add_option("-o,--output", scan_outputs, "write a report to FILE (format from extension)");
+  scan->add_flag("-q,--quiet", scan_quiet, "print nothing on stdout");
+
   auto* list = app.add_subcommand("checks", "list the check catalog");
   std::string list_format = "text";
   list->add_option("--format", list_format, "text, md or json")->capture_default_str();
@@ -115,6 +129,21 @@ int dispatch(int argc, char** argv) {
     if (auto* rc = std::get_if<int>(&built))
       return *rc;
     return run_demo(DemoOptions{hardened, port, std::get<AuditOptions>(built)});
+  }
+  if (*scan) {
+    auto format = report::parse_format(scan_format);
+    if (!format) {
+      fmt::print(stderr, "launchgate: unknown --format '{}' (text, json, sarif, junit, md, html)\n",
+                 scan_format);
+      return k_usage;
+    }
+    SecretsOptions options;
+    options.paths = scan_paths;
+    options.rules_file = rules_file;
+    options.output.stdout_format = *format;
+    options.output.files = scan_outputs;
+    options.output.quiet = scan_quiet;
+    return run_secrets(options);
   }
   if (*init)
     return run_init(init_path, force);

@@ -12,6 +12,7 @@ const std::vector<Implementation>& implementations() {
   static const std::vector<Implementation> k_list = {
       {"access.unauthenticated", run_access_unauthenticated},
       {"session.cookie-flags", run_session_cookie_flags},
+      {"secrets.tree", run_secrets_tree},
       {"domain.headers", run_domain_headers},
   };
   return k_list;

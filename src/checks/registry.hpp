@@ -4,6 +4,7 @@
 // yet" — never a pass.
 
 #include "engine/context.hpp"
+#include "secrets/tree.hpp"
 
 #include <functional>
 #include <string>
@@ -31,5 +32,11 @@ std::vector<CheckResult> run_checks(engine::Context& context, const std::vector<
 CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta& meta);
 CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& meta);
 CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta);
+CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
+
+/// secrets.tree over `options` with `rules` (the shipped rules when null): shared by the check
+/// and `launchgate secrets`.
+CheckResult scan_tree_check(const CheckMeta& meta, const secrets::TreeOptions& options,
+                            const secrets::RuleSet* rules = nullptr);
 
 } // namespace lg::checks

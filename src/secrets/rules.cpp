@@ -179,6 +179,10 @@ Expected<RuleSet> parse_rules(std::string_view text, const std::string& name) {
   return set;
 }
 
+Expected<RuleSet> builtin_rules() {
+  return parse_rules(builtin_rules_text(), "rules/secrets/launchgate.toml");
+}
+
 Expected<RuleSet> load_rules(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in)

@@ -45,6 +45,12 @@ Expected<RuleSet> parse_rules(std::string_view text, const std::string& name);
 /// Reads and parses a rule file.
 Expected<RuleSet> load_rules(const std::string& path);
 
+/// The shipped rules (rules/secrets/launchgate.toml), embedded in the binary at build time.
+const std::string& builtin_rules_text();
+
+/// The shipped rules, parsed.
+Expected<RuleSet> builtin_rules();
+
 /// Shannon entropy of `s` in bits per byte.
 double shannon_entropy(std::string_view s);
 

@@ -195,3 +195,37 @@ TEST(Cli, NoSecretAppearsOnAnyOutput) {
 
 } // namespace
 } // namespace lg
+
+namespace lg {
+namespace {
+
+TEST(CliSecrets, FindsASecretRedactedAndExits1) {
+  test::TempDir dir;
+  dir.write("app/.env", "STRIPE_KEY=sk_live_4eC39HqLyjWDarjtT1zdp7dc9Xq3vL\n");
+  auto r = test::run_command({k_bin, "secrets", "--format", "json", dir.path().string()});
+  EXPECT_EQ(r.code, 1) << r.err;
+  EXPECT_EQ(r.out.find("4eC39HqLyjWDarjtT1zdp7dc9Xq3vL"), std::string::npos);
+  auto report = nlohmann::json::parse(r.out);
+  const auto& check = report["checks"][0];
+  EXPECT_EQ(check["id"], "secrets.tree");
+  EXPECT_EQ(check["status"], "fail");
+  ASSERT_EQ(check["findings"].size(), 1u);
+  EXPECT_EQ(check["findings"][0]["location"]["line"], 1);
+  EXPECT_FALSE(check["findings"][0]["rule"].get<std::string>().empty());
+}
+
+TEST(CliSecrets, ACleanTreePassesAndABadRuleFileIsExit2) {
+  test::TempDir dir;
+  dir.write("main.c", "int main(void) { return 0; }\n");
+  auto clean = test::run_command({k_bin, "secrets", dir.path().string()});
+  EXPECT_EQ(clean.code, 0) << clean.out << clean.err;
+  auto rules = dir.write("bad.toml", "[[rules]]\nid = 'x'\nregex = '''(oops'''\n");
+  auto bad = test::run_command({k_bin, "secrets", "--rules", rules, dir.path().string()});
+  EXPECT_EQ(bad.code, 2);
+  EXPECT_TRUE(contains(bad.err, "bad.toml:3:")) << bad.err;
+  auto missing = test::run_command({k_bin, "secrets", "/nonexistent-launchgate-path"});
+  EXPECT_EQ(missing.code, 2);
+}
+
+} // namespace
+} // namespace lg

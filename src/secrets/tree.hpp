@@ -1,0 +1,37 @@
+#pragma once
+// The working-tree source of the secrets gate: every regular file under the given roots, ignored
+// files included (an ignored .env is what leaks), `.git/` internals, symlinks and binaries skipped
+// with a count, files memory-mapped and scanned on every core.
+
+#include "secrets/matcher.hpp"
+
+#include <string>
+#include <vector>
+
+namespace lg::secrets {
+
+struct TreeOptions {
+  std::vector<std::string> roots;                   ///< files or directories
+  unsigned long long max_file_bytes = 256ULL << 20; ///< larger files are skipped with a note
+  unsigned threads = 0;                             ///< 0: every core
+};
+
+/// One secret at one place.
+struct Hit {
+  std::string path; ///< as walked from its root
+  size_t line = 0;
+  Match match;
+};
+
+struct TreeResult {
+  std::vector<Hit> hits;          ///< ordered by path, then offset
+  std::vector<std::string> notes; ///< files skipped and why (too large, unreadable, …)
+  size_t files = 0;               ///< files scanned
+  size_t binary = 0;              ///< files skipped as binary
+  unsigned long long bytes = 0;   ///< bytes scanned
+};
+
+/// Scans the roots. A root that does not exist is a note, not an error.
+TreeResult scan_tree(const Matcher& matcher, const TreeOptions& options);
+
+} // namespace lg::secrets
