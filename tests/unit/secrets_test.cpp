@@ -4,24 +4,17 @@
 
 #include "secrets/matcher.hpp"
 #include "secrets/rules.hpp"
+#include "unit/secrets_fixtures.hpp"
 
 #include <gtest/gtest.h>
 
 namespace lg::secrets {
 namespace {
 
-const char* k_rules = R"toml(
+const std::string k_rules = R"toml(
 [allowlist]
 stopwords = ["notasecret"]
-
-[[rules]]
-id = "demo-token"
-description = "Demo token"
-regex = '''\b(dmo_[A-Za-z0-9]{20})\b'''
-secretGroup = 1
-keywords = ["dmo_"]
-entropy = 3.0
-
+)toml" + test::k_demo_rule + R"toml(
 [[rules]]
 id = "generic-password"
 regex = '''(?i)password\s*[:=]\s*["']([^"'\s]{8,64})["']'''
@@ -46,7 +39,7 @@ TEST(SecretRules, LoadsTheGitleaksFormat) {
   EXPECT_EQ(set.rules[0].secret_group, 1);
   EXPECT_EQ(set.rules[0].keywords, std::vector<std::string>{"dmo_"});
   EXPECT_EQ(set.rules[0].entropy, 3.0);
-  EXPECT_EQ(set.rules[0].line, 5); // the [[rules]] header
+  EXPECT_EQ(set.rules[0].line, 5); // the [[rules]] header, after the allowlist
   EXPECT_EQ(set.rules[1].allowlist.regexes.size(), 1u);
   EXPECT_EQ(set.allowlist.stopwords, std::vector<std::string>{"notasecret"});
 }

@@ -4,6 +4,7 @@
 #include "secrets/findings.hpp"
 #include "secrets/tree.hpp"
 #include "support/test_support.hpp"
+#include "unit/secrets_fixtures.hpp"
 
 #include <gtest/gtest.h>
 
@@ -12,16 +13,8 @@
 namespace lg::secrets {
 namespace {
 
-const char* k_rules = R"toml(
-[[rules]]
-id = "demo-token"
-description = "Demo token"
-regex = '''\b(dmo_[A-Za-z0-9]{20})\b'''
-secretGroup = 1
-keywords = ["dmo_"]
-)toml";
-
-const std::string k_secret = "dmo_Xq3vL9pR2sT7wY4zK8mN";
+const std::string& k_rules = test::k_demo_rule;
+const std::string& k_secret = test::k_demo_secret;
 
 Matcher matcher() {
   auto rules = parse_rules(k_rules, "t.toml");
@@ -32,7 +25,7 @@ Matcher matcher() {
 }
 
 TEST(SecretsTree, FindsPlantedSecretsAndSkipsWhatItShould) {
-  test::TempDir dir;
+  lg::test::TempDir dir;
   dir.write(".env", "TOKEN=" + k_secret + "\n"); // ignored files count
   dir.write("src/app.js", "// config\nconst t = '" + k_secret + "';\n");
   dir.write("src/clean.js", "const x = 1;\n");
@@ -68,7 +61,7 @@ TEST(SecretsTree, FindsPlantedSecretsAndSkipsWhatItShould) {
 }
 
 TEST(SecretsTree, LargeFilesAreSkippedWithANote) {
-  test::TempDir dir;
+  lg::test::TempDir dir;
   dir.write("big.log", std::string(4096, 'a') + k_secret);
   TreeOptions options;
   options.roots = {dir.path().string()};
