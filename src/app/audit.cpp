@@ -3,6 +3,8 @@
 
 #include "app/audit.hpp"
 
+#include "core/baseline.hpp"
+
 #include "checks/catalog.hpp"
 #include "checks/registry.hpp"
 #include "core/guard.hpp"
@@ -87,6 +89,18 @@ int run_audit(const Config& config, const AuditOptions& options) {
         std::find(options.gates.begin(), options.gates.end(), g) != options.gates.end())
       report.gates.emplace_back(g);
 
+  // 0. A baseline of accepted findings, read before any work so a broken one costs nothing.
+  std::optional<Baseline> baseline;
+  if (config.raw.contains("secrets") && config.raw["secrets"].contains("baseline")) {
+    auto loaded =
+        load_baseline(config.resolve_path(config.raw["secrets"]["baseline"].get<std::string>()));
+    if (!loaded) {
+      fmt::print(stderr, "launchgate: secrets.baseline: {}\n", loaded.error().message);
+      return 2;
+    }
+    baseline = std::move(*loaded);
+  }
+
   // 1. The real adapters, behind the interfaces the checks see.
   net::CurlOptions curl;
   curl.timeout_ms = config.target.timeout_ms;
@@ -113,6 +127,10 @@ int run_audit(const Config& config, const AuditOptions& options) {
   report.checks = checks::run_checks(context, report.gates, progress);
   if (tty && !options.verbose)
     fmt::print(stderr, "\r\033[K");
+
+  // 3b. Findings the team has accepted (secrets.baseline) no longer fail their check.
+  if (baseline)
+    apply_baseline(report.checks, *baseline);
 
   // 4. The verdict and the order in which the work should be done.
   report.verdict = compute_verdict(report.checks);

@@ -3,6 +3,7 @@
 // launchgate-report.html.
 
 #include "app/commands.hpp"
+#include "app/demo_repo.hpp"
 #include "app/portal_process.hpp"
 
 #include <fmt/format.h>
@@ -29,7 +30,7 @@ std::string random_password() {
 
 } // namespace
 
-std::string demo_config_yaml(const std::string& base_url) {
+std::string demo_config_yaml(const std::string& base_url, const std::string& repo) {
   std::string accounts;
   struct Demo {
     const char* name;
@@ -58,8 +59,12 @@ accounts:
 auth:
   logout: {{method: POST, path: /api/logout}}
 pages: [/, /records]
-)",
-                     base_url, accounts);
+{})",
+                     base_url, accounts,
+                     repo.empty() ? std::string()
+                                  : fmt::format("secrets: {{paths: [\"{0}\"], repo: \"{0}\", "
+                                                "history: true}}\n",
+                                                repo));
 }
 
 int run_demo(const DemoOptions& options) {
@@ -75,11 +80,18 @@ int run_demo(const DemoOptions& options) {
     fmt::print(stderr, "launchgate demo: {}\n", ok.error().message);
     return 3;
   }
-  fmt::print(stderr, "launchgate demo: sample portal at {} ({})\n", portal.base_url(),
+  DemoRepo repo;
+  if (auto ok = repo.create(!options.hardened); !ok) {
+    fmt::print(stderr, "launchgate demo: the repository fixture: {}\n", ok.error().message);
+    return 3;
+  }
+  fmt::print(stderr, "launchgate demo: sample portal at {}, its repository at {} ({})\n",
+             portal.base_url(), repo.path(),
              options.hardened ? "hardened: no planted flaws"
-                              : fmt::format("planted flaws: {}", fmt::join(k_default_flaws, ", ")));
+                              : fmt::format("planted flaws: {}, committed-secret",
+                                            fmt::join(k_default_flaws, ", ")));
 
-  auto config = parse_config(demo_config_yaml(portal.base_url()), "<demo>", "");
+  auto config = parse_config(demo_config_yaml(portal.base_url(), repo.path()), "<demo>", "");
   if (!config) {
     fmt::print(stderr, "launchgate demo: internal config error:\n{}\n", config.error().message);
     return 3;

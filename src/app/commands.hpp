@@ -16,8 +16,9 @@ struct DemoOptions {
 /// `launchgate demo`: the sample portal with its default flaws (or none), audited end to end.
 int run_demo(const DemoOptions& options);
 
-/// The built-in config of the demo for a portal at `base_url`.
-std::string demo_config_yaml(const std::string& base_url);
+/// The built-in config of the demo for a portal at `base_url`, with the secrets gate on the
+/// repository fixture at `repo` when it is given.
+std::string demo_config_yaml(const std::string& base_url, const std::string& repo = "");
 
 /// `launchgate init`: writes a commented starter config to `path` (never over an existing file
 /// unless `force`).
@@ -27,12 +28,20 @@ int run_init(const std::string& path, bool force);
 std::string starter_config();
 
 struct SecretsOptions {
-  std::vector<std::string> paths; ///< default: the current directory
-  std::string rules_file;         ///< --rules: a gitleaks-format TOML instead of the shipped rules
+  std::vector<std::string> paths;       ///< default: the current directory
+  std::string rules_file;               ///< --rules: a gitleaks-format TOML instead of the shipped
+  std::vector<std::string> allow_paths; ///< --allow-path: RE2 on file paths never reported
+  bool history = false;                 ///< --history: also the git history of the first path
+  bool staged = false;                  ///< --staged: only what is staged (pre-commit hook)
+  std::string baseline;                 ///< --baseline: accepted findings
+  std::string write_baseline;           ///< --write-baseline: accept every finding of this run
+  bool show_secrets = false;            ///< --show-secrets: secrets in full, local triage only
+  bool explain_rules = false;           ///< --explain-rules: list the rules and their engine
   OutputOptions output;
 };
 
-/// `launchgate secrets`: secrets.tree over `paths`, reported like an audit of the secrets gate.
+/// `launchgate secrets`: the secrets gate over `paths` (tree, and history with --history),
+/// reported like an audit of the secrets gate.
 int run_secrets(const SecretsOptions& options);
 
 /// `launchgate checks`: the catalog as text, Markdown (docs/checks.md) or JSON.

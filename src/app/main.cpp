@@ -30,7 +30,8 @@ struct AuditFlags {
         ->capture_default_str();
     cmd.add_option("-o,--output", outputs,
                    "write a report to FILE, in the format its extension names (.json .sarif .xml "
-                   ".md .html .txt); repeatable");
+                   ".md .html .txt); repeatable")
+        ->allow_extra_args(false);
     cmd.add_option("--only", only, "run only these gates (comma-separated)")->delimiter(',');
     cmd.add_flag("-q,--quiet", quiet, "print nothing on stdout (reports go to -o files)");
     cmd.add_flag("--allow-writes", allow_writes,
@@ -88,18 +89,35 @@ int dispatch(int argc, char** argv) {
   init->add_option("path", init_path, "where to write it")->capture_default_str();
   init->add_flag("-f,--force", force, "overwrite an existing file");
 
-  auto* scan = app.add_subcommand("secrets", "scan files for leaked secrets (secrets.tree)");
+  auto* scan = app.add_subcommand("secrets", "scan files and git history for leaked secrets");
   std::vector<std::string> scan_paths;
   std::string rules_file;
   std::string scan_format = "text";
   std::vector<std::string> scan_outputs;
   bool scan_quiet = false;
+  SecretsOptions secrets_options;
   scan->add_option("paths", scan_paths, "files or directories (default: .)");
   scan->add_option("--rules", rules_file,
                    "a gitleaks-format TOML rule file instead of the shipped rules");
+  scan->add_flag("--history", secrets_options.history,
+                 "also scan every blob of the git history of the first path (secrets.history)");
+  scan->add_flag("--staged", secrets_options.staged,
+                 "scan only what is staged in the repository (for a pre-commit hook)");
+  scan->add_option("--baseline", secrets_options.baseline,
+                   "a baseline file: its findings are accepted, only new ones fail");
+  scan->add_option("--write-baseline", secrets_options.write_baseline,
+                   "write every finding of this run to FILE as accepted");
+  scan->add_option("--allow-path", secrets_options.allow_paths,
+                   "RE2 regex on file paths whose findings are never reported (repeatable)")
+      ->allow_extra_args(false); // one value per flag: `--allow-path x DIR` scans DIR
+  scan->add_flag("--show-secrets", secrets_options.show_secrets,
+                 "print found secrets in full: local triage only, never in CI");
+  scan->add_flag("--explain-rules", secrets_options.explain_rules,
+                 "list the rules, their keywords and the engine each runs on, then exit");
   scan->add_option("--format", scan_format, "stdout format: text, json, sarif, junit, md, html")
       ->capture_default_str();
-  scan->add_option("-o,--output", scan_outputs, "write a report to FILE (format from extension)");
+  scan->add_option("-o,--output", scan_outputs, "write a report to FILE (format from extension)")
+      ->allow_extra_args(false);
   scan->add_flag("-q,--quiet", scan_quiet, "print nothing on stdout");
 
   auto* list = app.add_subcommand("checks", "list the check catalog");
@@ -137,7 +155,7 @@ int dispatch(int argc, char** argv) {
                  scan_format);
       return k_usage;
     }
-    SecretsOptions options;
+    SecretsOptions options = secrets_options;
     options.paths = scan_paths;
     options.rules_file = rules_file;
     options.output.stdout_format = *format;

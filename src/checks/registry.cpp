@@ -13,6 +13,7 @@ const std::vector<Implementation>& implementations() {
       {"access.unauthenticated", run_access_unauthenticated},
       {"session.cookie-flags", run_session_cookie_flags},
       {"secrets.tree", run_secrets_tree},
+      {"secrets.history", run_secrets_history},
       {"domain.headers", run_domain_headers},
   };
   return k_list;

@@ -4,7 +4,6 @@
 // yet" — never a pass.
 
 #include "engine/context.hpp"
-#include "secrets/tree.hpp"
 
 #include <functional>
 #include <string>
@@ -33,10 +32,6 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
 CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& meta);
 CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
-
-/// secrets.tree over `options` with `rules` (the shipped rules when null): shared by the check
-/// and `launchgate secrets`.
-CheckResult scan_tree_check(const CheckMeta& meta, const secrets::TreeOptions& options,
-                            const secrets::RuleSet* rules = nullptr);
+CheckResult run_secrets_history(engine::Context& context, const CheckMeta& meta);
 
 } // namespace lg::checks

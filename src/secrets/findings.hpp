@@ -9,8 +9,9 @@
 
 namespace lg::secrets {
 
-/// Findings of `check_id` for `hits` of `rules`, in order of first appearance.
+/// Findings of `check_id` for `hits` of `rules`, in order of first appearance. `show_secrets`
+/// puts the secret in full into the evidence (`--show-secrets`, local triage only).
 std::vector<Finding> collapse_hits(std::string_view check_id, const RuleSet& rules,
-                                   const std::vector<Hit>& hits);
+                                   const std::vector<Hit>& hits, bool show_secrets = false);
 
 } // namespace lg::secrets

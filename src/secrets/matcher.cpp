@@ -152,6 +152,15 @@ Expected<Matcher> Matcher::compile(RuleSet rules, Engine engine) {
   return Matcher(std::move(impl));
 }
 
+bool Matcher::path_allows(size_t rule, std::string_view path) const {
+  const auto& impl = *m_impl;
+  const CompiledRule& compiled = impl.compiled.at(rule);
+  re2::StringPiece p(path.data(), path.size());
+  if (compiled.path && !RE2::PartialMatch(p, *compiled.path))
+    return false; // a rule with a path applies only to files on that path
+  return !any_matches(compiled.allowlist.paths, path) && !any_matches(impl.global.paths, path);
+}
+
 std::vector<Match> Matcher::scan(std::string_view text, std::string_view path) const {
   const auto& impl = *m_impl;
   std::vector<Match> out;
@@ -203,12 +212,8 @@ std::vector<Match> Matcher::scan(std::string_view text, std::string_view path) c
       continue;
     const Rule& rule = impl.rules.rules[r];
     const CompiledRule& compiled = impl.compiled[r];
-    if (compiled.path &&
-        (path.empty() ||
-         !RE2::PartialMatch(re2::StringPiece(path.data(), path.size()), *compiled.path)))
-      continue; // a rule with a path applies only to files on that path
-    if (!path.empty() && any_matches(compiled.allowlist.paths, path))
-      continue;
+    if (!path.empty() && !path_allows(r, path))
+      continue; // an empty path is unknown: the caller filters with path_allows later
     if (!rule.keywords.empty()) {
       if (lower.empty())
         lower = to_lower(text);
@@ -254,7 +259,28 @@ std::vector<Match> Matcher::scan(std::string_view text, std::string_view path) c
   std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
     return std::tie(a.offset, a.rule) < std::tie(b.offset, b.rule);
   });
-  return out;
+  // One secret, one finding: a generic rule's match that overlaps a provider rule's match is the
+  // same secret seen less precisely, so only the provider rule's is kept.
+  auto generic = [&](const Match& m) { return impl.rules.rules[m.rule].id.starts_with("generic"); };
+  std::vector<char> shadowed(out.size(), 0);
+  size_t specific_end = 0; // furthest end of a provider rule's secret starting at or before i
+  for (size_t i = 0; i < out.size(); ++i) {
+    size_t end = out[i].offset + out[i].secret.size();
+    if (!generic(out[i])) {
+      specific_end = std::max(specific_end, end);
+      continue;
+    }
+    bool hidden = specific_end > out[i].offset;
+    for (size_t j = i + 1; !hidden && j < out.size() && out[j].offset < end; ++j)
+      hidden = !generic(out[j]);
+    shadowed[i] = static_cast<char>(hidden);
+  }
+  std::vector<Match> kept;
+  kept.reserve(out.size());
+  for (size_t i = 0; i < out.size(); ++i)
+    if (shadowed[i] == 0)
+      kept.push_back(std::move(out[i]));
+  return kept;
 }
 
 } // namespace lg::secrets

@@ -39,7 +39,12 @@ public:
   /// Every secret in `text` (a file at `path`, which path rules and allowlists look at), in order
   /// of offset, after entropy, placeholder, allowlist and inline `launchgate:allow` filtering.
   /// Thread-safe: each call uses its own scratch space.
+  /// An empty `path` means "not known yet" (a git blob): rules with a path run, and the caller
+  /// applies path_allows once it knows where the text stands.
   std::vector<Match> scan(std::string_view text, std::string_view path = "") const;
+
+  /// False when `rule` does not apply at `path` (its path regex) or an allowlist excludes `path`.
+  bool path_allows(size_t rule, std::string_view path) const;
 
   const RuleSet& rules() const;
   /// Ids of the rules that run on RE2 alone, each with Hyperscan's reason.

@@ -119,11 +119,11 @@ void collect(const std::string& root, const TreeOptions& options, std::vector<Ca
   }
 }
 
-bool is_binary(std::string_view bytes) {
+} // namespace
+
+bool looks_binary(std::string_view bytes) {
   return bytes.substr(0, 8000).find('\0') != std::string_view::npos;
 }
-
-} // namespace
 
 TreeResult scan_tree(const Matcher& matcher, const TreeOptions& options) {
   TreeResult result;
@@ -148,14 +148,19 @@ TreeResult scan_tree(const Matcher& matcher, const TreeOptions& options) {
         continue;
       }
       auto view = file.view();
-      if (is_binary(view)) {
+      if (looks_binary(view)) {
         ++binary;
         continue;
       }
       ++scanned;
       bytes += view.size();
-      for (auto& m : matcher.scan(view, files[i].path))
-        hits.push_back(Hit{files[i].path, m.line, std::move(m)});
+      for (auto& m : matcher.scan(view, files[i].path)) {
+        Hit hit;
+        hit.path = files[i].path;
+        hit.line = m.line;
+        hit.match = std::move(m);
+        hits.push_back(std::move(hit));
+      }
     }
     std::lock_guard<std::mutex> guard(lock);
     std::move(hits.begin(), hits.end(), std::back_inserter(result.hits));

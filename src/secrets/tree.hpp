@@ -5,7 +5,9 @@
 
 #include "secrets/matcher.hpp"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace lg::secrets {
@@ -18,10 +20,17 @@ struct TreeOptions {
 
 /// One secret at one place.
 struct Hit {
-  std::string path; ///< as walked from its root
+  std::string path; ///< as walked from its root; a git path or a source-map source elsewhere
   size_t line = 0;
   Match match;
+  std::string commit;          ///< history: the commit that first added the blob
+  std::string date;            ///< history: that commit's author date
+  std::optional<bool> at_head; ///< history: whether HEAD still holds the secret there
+  std::string origin;          ///< build: the generated file or source map the text came from
 };
+
+/// Git's rule for binary content: a NUL byte in the first 8000 bytes.
+bool looks_binary(std::string_view bytes);
 
 struct TreeResult {
   std::vector<Hit> hits;          ///< ordered by path, then offset

@@ -118,7 +118,7 @@ TEST(Cli, InitWritesAStarterThatLoadsAndNeverOverwrites) {
   EXPECT_EQ(config->accounts.size(), 3u);
 }
 
-TEST(Cli, DemoIsNotReadyWithTheThreeChecksFailingAndWritesTheHtml) {
+TEST(Cli, DemoIsNotReadyWithItsFourChecksFailingAndWritesTheHtml) {
   test::TempDir dir;
   auto r = run_command({k_bin, "demo", "--format", "json"}, dir.path().string(), {k_portal_env});
   ASSERT_EQ(r.code, 1) << r.err;
@@ -131,12 +131,26 @@ TEST(Cli, DemoIsNotReadyWithTheThreeChecksFailingAndWritesTheHtml) {
       EXPECT_FALSE(c["findings"].empty()) << c.dump();
     }
   EXPECT_EQ(failing, (std::set<std::string>{"access.unauthenticated", "session.cookie-flags",
-                                            "domain.headers"}));
+                                            "domain.headers", "secrets.history"}));
+  // The committed-secret flaw: in history only (deleted at HEAD), where it first entered.
+  for (const auto& c : report["checks"])
+    if (c["id"] == "secrets.history") {
+      ASSERT_EQ(c["findings"].size(), 1u) << c.dump();
+      const auto& f = c["findings"][0];
+      EXPECT_EQ(f["rule"], "stripe-live-secret-key");
+      EXPECT_EQ(f["location"]["file"], ".env");
+      EXPECT_EQ(f["location"]["line"], 1);
+      EXPECT_EQ(f["location"]["commit"].get<std::string>().size(), 40u);
+      EXPECT_EQ(f["evidence"]["at_head"], false);
+      EXPECT_EQ(f["evidence"]["first_seen"], "2025-01-13T17:42:00+01:00");
+    } else if (c["id"] == "secrets.tree") {
+      EXPECT_EQ(c["status"], "pass") << c.dump();
+    }
   auto html = test::read_file(dir.path() / "launchgate-report.html");
   EXPECT_TRUE(contains(html, "<!doctype html>") || contains(html, "<!DOCTYPE html>"));
 }
 
-TEST(Cli, HardenedDemoPassesTheThreeAndIsIncomplete) {
+TEST(Cli, HardenedDemoPassesItsFiveAndIsIncomplete) {
   test::TempDir dir;
   auto r = run_command({k_bin, "demo", "--hardened", "--format", "json"}, dir.path().string(),
                        {k_portal_env});
@@ -150,7 +164,7 @@ TEST(Cli, HardenedDemoPassesTheThreeAndIsIncomplete) {
     else
       EXPECT_EQ(c["status"], "skip") << c.dump();
   }
-  EXPECT_EQ(passed, 3);
+  EXPECT_EQ(passed, 5); // the three HTTP checks, secrets.tree and secrets.history
 }
 
 TEST(Cli, OneRunWritesAllSixFormats) {
@@ -187,10 +201,17 @@ TEST(Cli, NoSecretAppearsOnAnyOutput) {
   auto r =
       run_command({k_bin, "demo", "-v", "--format", "json"}, dir.path().string(), {k_portal_env});
   auto report = nlohmann::json::parse(r.out);
-  // The session cookie value is redacted in evidence; no 64-hex-character token appears anywhere.
+  // The session cookie value is redacted in evidence: no hex token of 32+ characters appears
+  // anywhere but the commit ids of history findings. The planted key shows 4 characters at most.
+  std::regex commit("\"commit\": ?\"[0-9a-f]{40}\"");
+  std::string out = std::regex_replace(r.out, commit, "");
   std::regex token("[0-9a-f]{32,}");
-  EXPECT_FALSE(std::regex_search(r.out, token));
+  EXPECT_FALSE(std::regex_search(out, token));
   EXPECT_FALSE(std::regex_search(r.err, token));
+  EXPECT_TRUE(contains(r.out, "sk_l")) << "the history finding is in the report";
+  std::regex key("sk_live_[A-Za-z0-9]");
+  EXPECT_FALSE(std::regex_search(r.out, key));
+  EXPECT_FALSE(std::regex_search(r.err, key));
 }
 
 } // namespace

@@ -60,7 +60,7 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
     for (const auto& a : argv)
       args.push_back(const_cast<char*>(a.c_str()));
     args.push_back(nullptr);
-    execv(args[0], args.data());
+    execvp(args[0], args.data()); // a bare name (git) is looked up on PATH
     _exit(127);
   }
   CommandResult result;

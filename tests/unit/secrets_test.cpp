@@ -95,7 +95,10 @@ TEST_P(MatcherTest, PathsAllowlistsAndStopwords) {
   std::string text = "PASSWORD = 'Zx9!kLm2Qp7#'\n";
   EXPECT_EQ(m->scan(text, "config/.env").size(), 1u);
   EXPECT_TRUE(m->scan(text, "docs/readme.md").empty()); // the rule's path does not match
-  EXPECT_TRUE(m->scan(text, "").empty());
+  auto unknown = m->scan(text, ""); // a blob whose path is not known yet: the rule runs …
+  ASSERT_EQ(unknown.size(), 1u);
+  EXPECT_TRUE(m->path_allows(unknown[0].rule, "config/.env")); // … and the path decides later
+  EXPECT_FALSE(m->path_allows(unknown[0].rule, "docs/readme.md"));
   EXPECT_TRUE(m->scan("password: 'test-Zx9kLm2Qp7'\n", "a.yaml").empty()); // rule allowlist
   EXPECT_TRUE(m->scan("password: 'notasecret99'\n", "a.yaml").empty());    // global stopword
 }

@@ -1,0 +1,34 @@
+#pragma once
+// Runs a helper program (git) without a shell and streams its standard output to the caller as it
+// arrives, so that a multi-gigabyte object stream never sits in memory. Standard error is kept
+// (bounded) for the error message.
+
+#include "util/expected.hpp"
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace lg {
+
+struct ProcessOptions {
+  std::vector<std::string> argv; ///< argv[0] is looked up on PATH
+  std::string cwd;               ///< empty: the current directory
+  std::vector<std::string> env;  ///< NAME=value entries added to the environment
+  size_t stderr_limit = 8192;    ///< bytes of stderr kept for messages
+  size_t chunk_bytes = 1 << 20;  ///< largest chunk handed to the callback
+};
+
+struct ProcessResult {
+  int exit_code = 0;       ///< 128 + signal number when the child was killed
+  bool stopped = false;    ///< the callback asked to stop and the child was terminated
+  std::string stderr_text; ///< the first stderr_limit bytes
+};
+
+/// Runs `options.argv`, handing stdout to `on_output` in chunks; `on_output` returns false to stop
+/// early (the child is then killed). Errors only when the program cannot be started.
+Expected<ProcessResult> run_process(const ProcessOptions& options,
+                                    const std::function<bool(std::string_view)>& on_output);
+
+} // namespace lg
