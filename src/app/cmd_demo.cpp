@@ -63,7 +63,7 @@ pages: [/, /records]
                      base_url, accounts,
                      repo.empty() ? std::string()
                                   : fmt::format("secrets: {{paths: [\"{0}\"], repo: \"{0}\", "
-                                                "history: true}}\n",
+                                                "history: true, logs: [\"{0}/logs/*.log*\"]}}\n",
                                                 repo));
 }
 

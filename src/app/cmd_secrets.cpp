@@ -87,7 +87,10 @@ int run_secrets(const SecretsOptions& options) {
 
   std::vector<std::string> roots =
       options.paths.empty() ? std::vector<std::string>{"."} : options.paths;
-  for (const auto& root : roots)
+  std::vector<std::string> all = roots;
+  all.insert(all.end(), options.build.begin(), options.build.end());
+  all.insert(all.end(), options.logs.begin(), options.logs.end());
+  for (const auto& root : all)
     if (!std::filesystem::exists(root)) {
       fmt::print(stderr, "launchgate secrets: {} does not exist\n", root);
       return k_usage;
@@ -122,6 +125,14 @@ int run_secrets(const SecretsOptions& options) {
     secrets::TreeOptions tree;
     tree.roots = roots;
     report.checks.push_back(checks::scan_tree_check(tree_meta, tree, scan));
+    for (const auto& [ids, dirs] :
+         {std::pair{"secrets.build", &options.build}, std::pair{"secrets.logs", &options.logs}}) {
+      if (dirs->empty())
+        continue;
+      secrets::TreeOptions extra;
+      extra.roots = *dirs;
+      report.checks.push_back(checks::scan_tree_check(*checks::find_check(ids), extra, scan));
+    }
     if (options.history) {
       secrets::HistoryOptions history;
       history.repo = roots.front();

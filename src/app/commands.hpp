@@ -32,6 +32,8 @@ struct SecretsOptions {
   std::string rules_file;               ///< --rules: a gitleaks-format TOML instead of the shipped
   std::vector<std::string> allow_paths; ///< --allow-path: RE2 on file paths never reported
   bool history = false;                 ///< --history: also the git history of the first path
+  std::vector<std::string> build;       ///< --build: build output, bundles, source maps
+  std::vector<std::string> logs;        ///< --logs: log files or folders (.gz read too)
   bool staged = false;                  ///< --staged: only what is staged (pre-commit hook)
   std::string baseline;                 ///< --baseline: accepted findings
   std::string write_baseline;           ///< --write-baseline: accept every finding of this run

@@ -82,6 +82,25 @@ Expected<void> DemoRepo::create(bool committed_secret) {
                     "const key = process.env.STRIPE_SECRET_KEY;\n"
                     "module.exports = { charge: (amount) => ({ amount, key: !!key }) };\n"));
   LG_TRY_VOID(write(root / ".env.example", "STRIPE_SECRET_KEY=\nDATABASE_URL=\n"));
+  LG_TRY_VOID(write(root / ".github/workflows/deploy.yml",
+                    "on: {push: {branches: [main]}}\njobs:\n  deploy:\n    runs-on: ubuntu-latest\n"
+                    "    steps:\n      - uses: actions/checkout@v4\n"
+                    "      - run: make deploy\n        env:\n"
+                    "          STRIPE_SECRET_KEY: ${{ secrets.STRIPE_SECRET_KEY }}\n"));
+  // Build output as a bundler leaves it (ignored by git, published by the web server), with a
+  // source map that embeds the original source.
+  LG_TRY_VOID(write(root / "dist/app.js",
+                    "(()=>{const e=()=>({ok:!0});window.portal={charge:e}})();\n"
+                    "//# sourceMappingURL=app.js.map\n"));
+  LG_TRY_VOID(write(root / "dist/app.js.map",
+                    R"({"version":3,"file":"app.js","sources":["src/app.js"],)"
+                    R"("sourcesContent":["export const charge = () => ({ ok: true });\n"],)"
+                    R"("names":[],"mappings":"AAAA"})"
+                    "\n"));
+  LG_TRY_VOID(write(root / "logs/portal.log",
+                    "2025-01-14T08:00:01Z INFO listening on :8080\n"
+                    "2025-01-14T08:00:05Z INFO POST /api/login 200 user=alice@acme.test\n"));
+  LG_TRY_VOID(write(root / ".gitignore", "dist/\nlogs/\n"));
   LG_TRY_VOID(git(m_path, {"add", "-A"}, "2025-01-06T09:00:00+01:00"));
   LG_TRY_VOID(git(m_path, {"commit", "-q", "-m", "portal skeleton"}, "2025-01-06T09:00:00+01:00"));
   if (!committed_secret)
@@ -92,7 +111,7 @@ Expected<void> DemoRepo::create(bool committed_secret) {
   LG_TRY_VOID(git(m_path, {"add", "-A"}, "2025-01-13T17:42:00+01:00"));
   LG_TRY_VOID(git(m_path, {"commit", "-q", "-m", "wire up payments"}, "2025-01-13T17:42:00+01:00"));
   LG_TRY_VOID(git(m_path, {"rm", "-q", "--cached", ".env"}, "2025-01-14T08:15:00+01:00"));
-  LG_TRY_VOID(write(root / ".gitignore", ".env\n"));
+  LG_TRY_VOID(write(root / ".gitignore", "dist/\nlogs/\n.env\n"));
   fs::remove(root / ".env");
   LG_TRY_VOID(git(m_path, {"add", ".gitignore"}, "2025-01-14T08:15:00+01:00"));
   LG_TRY_VOID(

@@ -101,6 +101,13 @@ int dispatch(int argc, char** argv) {
                    "a gitleaks-format TOML rule file instead of the shipped rules");
   scan->add_flag("--history", secrets_options.history,
                  "also scan every blob of the git history of the first path (secrets.history)");
+  scan->add_option("--build", secrets_options.build,
+                   "also scan this build output folder: bundles, source maps and the sources they "
+                   "embed (secrets.build; repeatable)")
+      ->allow_extra_args(false);
+  scan->add_option("--logs", secrets_options.logs,
+                   "also scan these log files or folders, .gz included (secrets.logs; repeatable)")
+      ->allow_extra_args(false);
   scan->add_flag("--staged", secrets_options.staged,
                  "scan only what is staged in the repository (for a pre-commit hook)");
   scan->add_option("--baseline", secrets_options.baseline,

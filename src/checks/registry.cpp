@@ -14,6 +14,8 @@ const std::vector<Implementation>& implementations() {
       {"session.cookie-flags", run_session_cookie_flags},
       {"secrets.tree", run_secrets_tree},
       {"secrets.history", run_secrets_history},
+      {"secrets.build", run_secrets_build},
+      {"secrets.logs", run_secrets_logs},
       {"domain.headers", run_domain_headers},
   };
   return k_list;

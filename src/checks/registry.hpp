@@ -33,5 +33,7 @@ CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& 
 CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_history(engine::Context& context, const CheckMeta& meta);
+CheckResult run_secrets_build(engine::Context& context, const CheckMeta& meta);
+CheckResult run_secrets_logs(engine::Context& context, const CheckMeta& meta);
 
 } // namespace lg::checks

@@ -283,7 +283,8 @@ std::unordered_map<std::string, Origin> trace_blobs(git_repository* repo,
   }
   git_revwalk_push_head(walk.p); // a detached HEAD is not a ref; an unborn one fails harmlessly
 
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options{};
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
   git_oid id;
   while (found.size() < targets.size() && git_revwalk_next(&id, walk.p) == 0) {
@@ -505,7 +506,8 @@ Expected<std::vector<StagedHit>> scan_staged(const Matcher& matcher, const std::
   Object head_tree;
   git_revparse_single(head_tree.out(), repo.p, "HEAD^{tree}"); // none before the first commit
   Diff diff;
-  git_diff_options options = GIT_DIFF_OPTIONS_INIT;
+  git_diff_options options{};
+  git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
   if (git_diff_tree_to_index(diff.out(), repo.p, reinterpret_cast<git_tree*>(head_tree.p), index.p,
                              &options) != 0)

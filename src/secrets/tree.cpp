@@ -4,6 +4,8 @@
 
 #include "secrets/tree.hpp"
 
+#include "secrets/readers.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -134,6 +136,20 @@ TreeResult scan_tree(const Matcher& matcher, const TreeOptions& options) {
             [](const Candidate& a, const Candidate& b) { return a.path < b.path; });
 
   std::atomic<size_t> next{0};
+  std::atomic<size_t> done_files{0};
+  std::atomic<unsigned long long> done_bytes{0};
+  std::atomic<size_t> matches{0};
+  std::mutex progress_lock;
+  unsigned long long last_report = 0;
+  auto report = [&](size_t files_now, unsigned long long bytes_now) {
+    if (!options.progress)
+      return;
+    std::unique_lock<std::mutex> guard(progress_lock, std::try_to_lock);
+    if (!guard.owns_lock() || bytes_now + files_now * 65536 < last_report + (64ULL << 20))
+      return;
+    last_report = bytes_now + files_now * 65536;
+    options.progress(files_now, bytes_now, matches.load());
+  };
   std::mutex lock;
   auto worker = [&] {
     std::vector<Hit> hits;
@@ -147,20 +163,17 @@ TreeResult scan_tree(const Matcher& matcher, const TreeOptions& options) {
         notes.push_back(fmt::format("{}: unreadable: {}", files[i].path, file.error()));
         continue;
       }
-      auto view = file.view();
-      if (looks_binary(view)) {
+      auto scanned_file = scan_file(matcher, files[i].path, file.view(), options);
+      if (scanned_file.binary) {
         ++binary;
         continue;
       }
       ++scanned;
-      bytes += view.size();
-      for (auto& m : matcher.scan(view, files[i].path)) {
-        Hit hit;
-        hit.path = files[i].path;
-        hit.line = m.line;
-        hit.match = std::move(m);
-        hits.push_back(std::move(hit));
-      }
+      bytes += scanned_file.bytes;
+      matches += scanned_file.hits.size();
+      report(++done_files, done_bytes += scanned_file.bytes);
+      std::move(scanned_file.hits.begin(), scanned_file.hits.end(), std::back_inserter(hits));
+      std::move(scanned_file.notes.begin(), scanned_file.notes.end(), std::back_inserter(notes));
     }
     std::lock_guard<std::mutex> guard(lock);
     std::move(hits.begin(), hits.end(), std::back_inserter(result.hits));

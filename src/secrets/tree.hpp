@@ -5,6 +5,7 @@
 
 #include "secrets/matcher.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,6 +17,15 @@ struct TreeOptions {
   std::vector<std::string> roots;                   ///< files or directories
   unsigned long long max_file_bytes = 256ULL << 20; ///< larger files are skipped with a note
   unsigned threads = 0;                             ///< 0: every core
+  /// Build output: a `.map` file is decoded and its embedded sources (`sourcesContent`) scanned
+  /// as the original files; a hit in a bundle that links a source map names its original place.
+  bool source_maps = true;
+  /// Logs: `.gz` files are decompressed (streamed, at most `max_decompressed_bytes` each).
+  bool gzip = true;
+  unsigned long long max_decompressed_bytes = 4ULL << 30;
+  /// Called now and then (about every 64 MiB or 1,000 files) with the files and bytes scanned
+  /// so far and the number of matches; may be empty. Calls never overlap.
+  std::function<void(size_t files, unsigned long long bytes, size_t matches)> progress;
 };
 
 /// One secret at one place.

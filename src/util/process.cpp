@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <fcntl.h>
@@ -103,8 +104,22 @@ Expected<ProcessResult> run_process(const ProcessOptions& options,
   std::string buffer(options.chunk_bytes, '\0');
   std::array<pollfd, 2> fds{pollfd{out.fd[0], POLLIN, 0}, pollfd{err.fd[0], POLLIN, 0}};
   int open_fds = 2;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.timeout_ms);
   while (open_fds > 0) {
-    if (poll(fds.data(), fds.size(), -1) < 0) {
+    int wait_ms = -1;
+    if (options.timeout_ms > 0 && !result.timed_out) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      deadline - std::chrono::steady_clock::now())
+                      .count();
+      if (left <= 0) {
+        result.timed_out = true;
+        kill(pid, SIGKILL); // stop reading too: a grandchild may hold the pipes open
+        break;
+      }
+      wait_ms = static_cast<int>(left);
+    }
+    int ready = poll(fds.data(), fds.size(), wait_ms);
+    if (ready < 0) {
       if (errno == EINTR)
         continue;
       break;

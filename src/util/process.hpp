@@ -18,11 +18,13 @@ struct ProcessOptions {
   std::vector<std::string> env;  ///< NAME=value entries added to the environment
   size_t stderr_limit = 8192;    ///< bytes of stderr kept for messages
   size_t chunk_bytes = 1 << 20;  ///< largest chunk handed to the callback
+  int timeout_ms = 0;            ///< > 0: the child is killed once this much time has passed
 };
 
 struct ProcessResult {
   int exit_code = 0;       ///< 128 + signal number when the child was killed
   bool stopped = false;    ///< the callback asked to stop and the child was terminated
+  bool timed_out = false;  ///< the deadline passed and the child was killed
   std::string stderr_text; ///< the first stderr_limit bytes
 };
 

@@ -41,7 +41,7 @@ CheckResult scan_history_check(const CheckMeta& meta, const secrets::HistoryOpti
   secrets::HistoryOptions run = options;
   if (scan.progress && !run.progress)
     run.progress = [&](const secrets::HistoryProgress& p) {
-      scan.progress(fmt::format("history: {:.1f} MB in {} blobs, {} match(es)",
+      scan.progress(fmt::format("secrets.history: {:.1f} MB in {} blobs, {} match(es)",
                                 static_cast<double>(p.bytes) / 1e6, p.blobs, p.findings));
     };
   auto result = secrets::scan_history(*scan.matcher, run);

@@ -40,7 +40,8 @@ Expected<const secrets::Matcher*> secrets_matcher(const std::string& rules_file,
 }
 
 Expected<SecretsScan> scan_from_config(const Config& config) {
-  const auto& section = config.raw["secrets"];
+  static const nlohmann::json k_none = nlohmann::json::object();
+  const auto& section = config.raw.contains("secrets") ? config.raw["secrets"] : k_none;
   std::string rules_file;
   if (section.contains("rules"))
     rules_file = config.resolve_path(section["rules"].get<std::string>());
@@ -73,7 +74,13 @@ CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta) {
 
 CheckResult scan_tree_check(const CheckMeta& meta, const secrets::TreeOptions& options,
                             const SecretsScan& scan) {
-  auto result = secrets::scan_tree(*scan.matcher, options);
+  secrets::TreeOptions run = options;
+  if (scan.progress && !run.progress)
+    run.progress = [&](size_t files, unsigned long long bytes, size_t matches) {
+      scan.progress(fmt::format("{}: {:.1f} MB in {} files, {} match(es)", meta.id,
+                                static_cast<double>(bytes) / 1e6, files, matches));
+    };
+  auto result = secrets::scan_tree(*scan.matcher, run);
   std::string summary = fmt::format("{} file(s), {} bytes scanned; {} binary file(s) skipped",
                                     result.files, result.bytes, result.binary);
   if (!result.notes.empty())

@@ -1,0 +1,2 @@
+f();
+//# sourceMappingURL=data:application/json;charset=utf-8;base64,eyJ2ZXJzaW9uIjozLCJzb3VyY2VzIjpbImEuanMiXSwic291cmNlc0NvbnRlbnQiOlsiY29uc3QgdG9rZW4gPSAxOyJdLCJtYXBwaW5ncyI6IkFBQUEsQ0FBQyJ9
