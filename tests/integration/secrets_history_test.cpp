@@ -30,37 +30,7 @@ Matcher matcher() {
   return std::move(*m);
 }
 
-/// A repository in a temporary directory, driven with git under a fixed identity.
-class Repo {
-public:
-  Repo() { git({"init", "-q", "-b", "main"}); }
-  const fs::path& path() const { return m_dir.path(); }
-  std::string dir() const { return m_dir.path().string(); }
-  void write(const std::string& name, const std::string& text) const { m_dir.write(name, text); }
-  std::string git(const std::vector<std::string>& args,
-                  const std::string& date = "2024-05-01T12:00:00+02:00") const {
-    std::vector<std::string> argv = {"git", "-C", dir()};
-    argv.insert(argv.end(), args.begin(), args.end());
-    auto r = lg::test::run_command(argv, "",
-                                   {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1",
-                                    "GIT_AUTHOR_NAME=T", "GIT_AUTHOR_EMAIL=t@example.test",
-                                    "GIT_COMMITTER_NAME=T", "GIT_COMMITTER_EMAIL=t@example.test",
-                                    "GIT_AUTHOR_DATE=" + date, "GIT_COMMITTER_DATE=" + date});
-    EXPECT_EQ(r.code, 0) << "git " << args.front() << ": " << r.err;
-    return r.out;
-  }
-  void commit(const std::string& message, const std::string& date = "2024-05-01T12:00:00+02:00") {
-    git({"add", "-A"}, date);
-    git({"commit", "-q", "--allow-empty", "-m", message}, date);
-  }
-  std::string head() const {
-    auto out = git({"rev-parse", "HEAD"});
-    return out.substr(0, out.find('\n'));
-  }
-
-private:
-  lg::test::TempDir m_dir;
-};
+using Repo = lg::test::GitRepo;
 
 HistoryResult scan(const Matcher& m, const std::string& repo) {
   HistoryOptions options;

@@ -211,5 +211,42 @@ TEST(SecretsAudit, TheGateReadsBuildLogsAndTheLogCommandFromTheConfig) {
             std::string::npos);
 }
 
+TEST(SecretsAudit, AllFourChecksOnARepositoryWithCommittedBuildOutputAndGzipLogs) {
+  lg::test::GitRepo repo;
+  repo.write("rules.toml", test::k_demo_rule);
+  repo.write("src/app.js", "const x = 1;\n");
+  auto b = bundle("app.min.js.map");
+  repo.write("dist/app.min.js", b.js); // committed build output: in history and in build
+  repo.write("dist/app.min.js.map", b.map);
+  repo.write(".gitignore", "logs/\n");
+  repo.commit("build");
+  repo.write("logs/app.log", "boot\nAuthorization: Bearer " + k_secret + "\n");
+  auto gz = lg::test::run_command({"gzip", "-f", (repo.path() / "logs/app.log").string()});
+  ASSERT_EQ(gz.code, 0) << gz.err;
+  repo.write("launchgate.yaml",
+             "target: {base_url: \"http://127.0.0.1:9\"}\n"
+             "secrets: {paths: [src], rules: rules.toml, logs: [\"logs/*.gz\"]}\n");
+  auto r = lg::test::run_command({k_bin, "audit", "-c", (repo.path() / "launchgate.yaml").string(),
+                                  "--only", "secrets", "--format", "json"});
+  ASSERT_EQ(r.code, 1) << r.err << r.out;
+  auto doc = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> checks;
+  for (const auto& c : doc["checks"])
+    checks[c["id"]] = c;
+  EXPECT_EQ(checks["secrets.tree"]["status"], "pass");
+  ASSERT_EQ(checks["secrets.history"]["status"], "fail");
+  EXPECT_EQ(checks["secrets.history"]["findings"][0]["location"]["commit"], repo.head());
+  EXPECT_EQ(checks["secrets.history"]["findings"][0]["evidence"]["at_head"], true);
+  ASSERT_EQ(checks["secrets.build"]["status"], "fail");
+  const auto& built = checks["secrets.build"]["findings"][0];
+  EXPECT_EQ(built["locations"].size(), 1u); // the bundle line and the embedded source line
+  EXPECT_NE(built.dump().find("src/config.ts"), std::string::npos);
+  ASSERT_EQ(checks["secrets.logs"]["status"], "fail");
+  const auto& logged = checks["secrets.logs"]["findings"][0];
+  EXPECT_TRUE(logged["location"]["file"].get<std::string>().ends_with("logs/app.log.gz"));
+  EXPECT_EQ(logged["location"]["line"], 2);
+  EXPECT_EQ(r.out.find(k_secret), std::string::npos);
+}
+
 } // namespace
 } // namespace lg::secrets

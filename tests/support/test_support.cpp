@@ -2,6 +2,8 @@
 
 #include "support/test_support.hpp"
 
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <csignal>
 #include <fcntl.h>
@@ -124,6 +126,32 @@ std::string read_file(const std::filesystem::path& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();
+}
+
+GitRepo::GitRepo() {
+  git({"init", "-q", "-b", "main"});
+}
+
+std::string GitRepo::git(const std::vector<std::string>& args, const std::string& date) const {
+  std::vector<std::string> argv = {"git", "-C", dir()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  auto r = run_command(argv, "",
+                       {"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1", "GIT_AUTHOR_NAME=T",
+                        "GIT_AUTHOR_EMAIL=t@example.test", "GIT_COMMITTER_NAME=T",
+                        "GIT_COMMITTER_EMAIL=t@example.test", "GIT_AUTHOR_DATE=" + date,
+                        "GIT_COMMITTER_DATE=" + date});
+  EXPECT_EQ(r.code, 0) << "git " << args.front() << ": " << r.err;
+  return r.out;
+}
+
+void GitRepo::commit(const std::string& message, const std::string& date) {
+  git({"add", "-A"}, date);
+  git({"commit", "-q", "--allow-empty", "-m", message}, date);
+}
+
+std::string GitRepo::head() const {
+  auto out = git({"rev-parse", "HEAD"});
+  return out.substr(0, out.find('\n'));
 }
 
 } // namespace lg::test

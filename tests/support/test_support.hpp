@@ -39,6 +39,26 @@ CommandResult run_command(const std::vector<std::string>& argv, const std::strin
 /// schema or the validator is missing, returns "" and sets `skip` to the reason.
 std::string validate_sarif(const std::string& sarif, std::string& skip);
 
+/// A git repository in a temporary directory, driven with the git command line under a fixed
+/// identity with the user's git configuration kept out. Failures are test failures.
+class GitRepo {
+public:
+  GitRepo(); ///< `git init -b main`
+  const std::filesystem::path& path() const { return m_dir.path(); }
+  std::string dir() const { return m_dir.path().string(); }
+  void write(const std::string& name, const std::string& text) const { m_dir.write(name, text); }
+  /// Runs `git -C dir args...` with author and committer date `date`; returns its stdout.
+  std::string git(const std::vector<std::string>& args,
+                  const std::string& date = "2024-05-01T12:00:00+02:00") const;
+  /// Stages everything and commits it.
+  void commit(const std::string& message, const std::string& date = "2024-05-01T12:00:00+02:00");
+  /// The full id of HEAD.
+  std::string head() const;
+
+private:
+  TempDir m_dir;
+};
+
 /// The whole content of `path`; empty when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
 
