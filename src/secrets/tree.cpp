@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <mutex>
+#include <optional>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <thread>
@@ -69,6 +70,35 @@ private:
   size_t m_size = 0;
   std::string m_error;
 };
+
+constexpr unsigned long long k_read_limit = 1ULL << 20;
+
+/// Reads a whole small file into `out`; false with `error` set when it cannot.
+bool read_small(const std::string& path, std::string& out, std::string& error) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) {
+    error = std::strerror(errno);
+    return false;
+  }
+  out.resize(k_read_limit + 1);
+  size_t got = 0;
+  while (got < out.size()) {
+    ssize_t n = read(fd, out.data() + got, out.size() - got);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error = std::strerror(errno);
+      close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    got += static_cast<size_t>(n);
+  }
+  close(fd);
+  out.resize(std::min<size_t>(got, k_read_limit)); // a file that grew since the walk: its start
+  return true;
+}
 
 struct Candidate {
   std::string path;
@@ -157,13 +187,27 @@ TreeResult scan_tree(const Matcher& matcher, const TreeOptions& options) {
     size_t scanned = 0;
     size_t binary = 0;
     unsigned long long bytes = 0;
+    std::string small; // reused: small files are read, not mapped
     for (size_t i = next++; i < files.size(); i = next++) {
-      MappedFile file(files[i].path);
-      if (!file.error().empty()) {
-        notes.push_back(fmt::format("{}: unreadable: {}", files[i].path, file.error()));
+      // Unmapping is a TLB shootdown on every other core running a scanner: for small files a
+      // read() into a reused buffer is cheaper than a mapping.
+      std::optional<MappedFile> mapped;
+      std::string_view view;
+      std::string error;
+      if (files[i].size <= k_read_limit) {
+        if (!read_small(files[i].path, small, error))
+          small.clear();
+        view = small;
+      } else {
+        mapped.emplace(files[i].path);
+        error = mapped->error();
+        view = mapped->view();
+      }
+      if (!error.empty()) {
+        notes.push_back(fmt::format("{}: unreadable: {}", files[i].path, error));
         continue;
       }
-      auto scanned_file = scan_file(matcher, files[i].path, file.view(), options);
+      auto scanned_file = scan_file(matcher, files[i].path, view, options);
       if (scanned_file.binary) {
         ++binary;
         continue;

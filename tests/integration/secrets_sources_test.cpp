@@ -50,7 +50,7 @@ std::string base64(std::string_view in) {
       "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (size_t i = 0; i < in.size(); i += 3) {
-    unsigned long n = static_cast<unsigned char>(in[i]) << 16;
+    unsigned long n = static_cast<unsigned long>(static_cast<unsigned char>(in[i])) << 16;
     if (i + 1 < in.size())
       n |= static_cast<unsigned long>(static_cast<unsigned char>(in[i + 1])) << 8;
     if (i + 2 < in.size())
