@@ -185,15 +185,12 @@ private:
   std::string m_error;
 };
 
-/// libgit2 is initialised for the duration of a scan (its init is reference counted).
-struct Libgit2 {
-  Libgit2() { git_libgit2_init(); }
-  ~Libgit2() { git_libgit2_shutdown(); }
-  Libgit2(const Libgit2&) = delete;
-  Libgit2& operator=(const Libgit2&) = delete;
-  Libgit2(Libgit2&&) = delete;
-  Libgit2& operator=(Libgit2&&) = delete;
-};
+/// libgit2 is initialised once and never shut down: a shutdown deletes its thread-state key
+/// without freeing the calling thread's state (an error message after a failed call), a leak.
+void init_libgit2() {
+  static std::once_flag once;
+  std::call_once(once, [] { git_libgit2_init(); });
+}
 
 template <class T, void (*Free)(T*)> struct GitPtr {
   T* p = nullptr;
@@ -210,7 +207,18 @@ template <class T, void (*Free)(T*)> struct GitPtr {
 };
 using Repo = GitPtr<git_repository, git_repository_free>;
 using Diff = GitPtr<git_diff, git_diff_free>;
-using Object = GitPtr<git_object, git_object_free>;
+using Commit = GitPtr<git_commit, git_commit_free>;
+using Tree = GitPtr<git_tree, git_tree_free>;
+
+/// HEAD's tree into `tree`; false when there is none (an unborn branch, a corrupt object).
+/// Resolved step by step: git_revparse_single leaks in libgit2 1.5 when the object is corrupt.
+bool head_tree(git_repository* repo, Tree& tree) {
+  git_oid head;
+  Commit commit;
+  return git_reference_name_to_id(&head, repo, "HEAD") == 0 &&
+         git_commit_lookup(commit.out(), repo, &head) == 0 &&
+         git_commit_tree(tree.out(), commit.p) == 0;
+}
 using Index = GitPtr<git_index, git_index_free>;
 using BlobObj = GitPtr<git_blob, git_blob_free>;
 
@@ -336,8 +344,8 @@ std::unordered_set<std::string> blobs_at_head(git_repository* repo,
     const std::unordered_set<std::string>* targets;
     std::unordered_set<std::string> present;
   } payload{&targets, {}};
-  Object tree;
-  if (git_revparse_single(tree.out(), repo, "HEAD^{tree}") != 0)
+  Tree tree;
+  if (!head_tree(repo, tree))
     return {};
   auto visit = [](const char*, const git_tree_entry* entry, void* data) -> int {
     auto* p = static_cast<Payload*>(data);
@@ -348,7 +356,7 @@ std::unordered_set<std::string> blobs_at_head(git_repository* repo,
     }
     return 0;
   };
-  git_tree_walk(reinterpret_cast<git_tree*>(tree.p), GIT_TREEWALK_PRE, visit, &payload);
+  git_tree_walk(tree.p, GIT_TREEWALK_PRE, visit, &payload);
   return std::move(payload.present);
 }
 
@@ -361,7 +369,7 @@ struct RawHit {
 
 Expected<HistoryResult> scan_history(const Matcher& matcher, const HistoryOptions& options) {
   auto started = Clock::now();
-  Libgit2 library;
+  init_libgit2();
   Repo repo;
   LG_TRY_VOID(open_repo(repo, options.repo));
   std::string git_dir = git_repository_path(repo.p);
@@ -499,20 +507,19 @@ Expected<HistoryResult> scan_history(const Matcher& matcher, const HistoryOption
 
 Expected<std::vector<StagedHit>> scan_staged(const Matcher& matcher, const std::string& path,
                                              size_t* files) {
-  Libgit2 library;
+  init_libgit2();
   Repo repo;
   LG_TRY_VOID(open_repo(repo, path));
   Index index;
   if (git_repository_index(index.out(), repo.p) != 0)
     return unexpected(ErrorKind::io, git_message("the index"));
-  Object head_tree;
-  git_revparse_single(head_tree.out(), repo.p, "HEAD^{tree}"); // none before the first commit
+  Tree head;
+  head_tree(repo.p, head); // none before the first commit: everything staged is new
   Diff diff;
   git_diff_options options{};
   git_diff_options_init(&options, GIT_DIFF_OPTIONS_VERSION);
   options.flags = GIT_DIFF_SKIP_BINARY_CHECK;
-  if (git_diff_tree_to_index(diff.out(), repo.p, reinterpret_cast<git_tree*>(head_tree.p), index.p,
-                             &options) != 0)
+  if (git_diff_tree_to_index(diff.out(), repo.p, head.p, index.p, &options) != 0)
     return unexpected(ErrorKind::io, git_message("the staged changes"));
   std::vector<StagedHit> hits;
   size_t scanned = 0;

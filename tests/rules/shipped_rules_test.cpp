@@ -92,3 +92,26 @@ TEST(ShippedRules, HyperscanCompilesEveryShippedRule) {
 
 } // namespace
 } // namespace lg::secrets
+
+namespace lg::secrets {
+namespace {
+
+TEST(ShippedRules, TheEmbeddedCopyReadsLikeTheCheckedFile) {
+  // builtin_rules() skips compiling regexes at load; the file, loaded with every check, must give
+  // the same rules.
+  auto embedded = builtin_rules();
+  auto checked = load_rules(k_rules_dir + "/launchgate.toml");
+  ASSERT_TRUE(embedded) << embedded.error().message;
+  ASSERT_TRUE(checked) << checked.error().message;
+  ASSERT_EQ(embedded->rules.size(), checked->rules.size());
+  for (size_t i = 0; i < checked->rules.size(); ++i) {
+    EXPECT_EQ(embedded->rules[i].id, checked->rules[i].id);
+    EXPECT_EQ(embedded->rules[i].regex, checked->rules[i].regex);
+    EXPECT_EQ(embedded->rules[i].secret_group, checked->rules[i].secret_group)
+        << checked->rules[i].id;
+    EXPECT_EQ(embedded->rules[i].keywords, checked->rules[i].keywords);
+  }
+}
+
+} // namespace
+} // namespace lg::secrets
