@@ -10,7 +10,8 @@
 #               plus provenance (commit, date, path) of every blob with a secret, plus the tree
 #               scan of REPO itself (a bare mirror: a few small files and the binary pack)
 #   probe       bench/secrets_probe.cpp: scan_history alone, to read what the report does not
-#               carry: when the blob scan ends (before provenance) and the time to the first finding
+#               carry: when the blob scan ends (before provenance; wall, and CPU with git's) and
+#               the time to the first finding
 # and once: the "replay" approach of log-based scanners, `git log -p --all | rg -i -F -c -f
 # KEYWORDS` (every commit's patch, searched for the rules' keywords only). With --big REPO, one
 # more run of floor and launchgate on a larger history (peak RSS as the history grows).
@@ -144,8 +145,9 @@ for repo in ["main", "big"]:
         lines.append((what, len(r), wall, med(x[1] for x in r), "", med(x[2] for x in r)))
     if (repo, "blobs_scanned_seconds") in probes:
         scanned = probes[(repo, "blobs_scanned_seconds")]
+        cpu = med(probes[(repo, "blobs_scanned_cpu_seconds")])
         first = med(probes[(repo, "first_finding_seconds")])
-        lines.append(("blob scan (probe)", len(scanned), med(scanned), None, f"{first:.2f}", None))
+        lines.append(("blob scan (probe)", len(scanned), med(scanned), cpu, f"{first:.2f}", None))
     for what, k, wall, cpu, first, rss in lines:
         cpu_s = f"{cpu:.2f}" if cpu is not None else "–"
         rss_s = f"{rss:.0f}" if rss is not None else "–"
