@@ -23,11 +23,7 @@ const std::string k_other = "dmo_Pq7Rt2Wx9Yz4Bc6Dv8Fk";
 const std::string k_bin = LG_LAUNCHGATE_BIN;
 
 Matcher matcher() {
-  auto rules = parse_rules(test::k_demo_rule, "t.toml");
-  EXPECT_TRUE(rules);
-  auto m = Matcher::compile(*rules);
-  EXPECT_TRUE(m);
-  return std::move(*m);
+  return test::demo_matcher();
 }
 
 using Repo = lg::test::GitRepo;

@@ -21,11 +21,7 @@ const std::string& k_secret = test::k_demo_secret;
 const std::string k_bin = LG_LAUNCHGATE_BIN;
 
 Matcher matcher() {
-  auto rules = parse_rules(test::k_demo_rule, "t.toml");
-  EXPECT_TRUE(rules);
-  auto m = Matcher::compile(*rules);
-  EXPECT_TRUE(m);
-  return std::move(*m);
+  return test::demo_matcher();
 }
 
 /// Base64 VLQ of one value, as source maps encode mapping fields.

@@ -1,6 +1,10 @@
 #pragma once
 // A small rule and a secret it finds, shared by the secrets unit tests.
 
+#include "secrets/matcher.hpp"
+
+#include <gtest/gtest.h>
+
 #include <string>
 
 namespace lg::secrets::test {
@@ -18,5 +22,14 @@ entropy = 3.0
 
 /// A secret `k_demo_rule` finds.
 inline const std::string k_demo_secret = "dmo_Xq3vL9pR2sT7wY4zK8mN";
+
+/// `k_demo_rule` compiled (a test failure if it does not compile).
+inline Matcher demo_matcher() {
+  auto rules = parse_rules(k_demo_rule, "t.toml");
+  EXPECT_TRUE(rules);
+  auto m = Matcher::compile(*rules);
+  EXPECT_TRUE(m);
+  return std::move(*m);
+}
 
 } // namespace lg::secrets::test

@@ -17,11 +17,7 @@ const std::string& k_rules = test::k_demo_rule;
 const std::string& k_secret = test::k_demo_secret;
 
 Matcher matcher() {
-  auto rules = parse_rules(k_rules, "t.toml");
-  EXPECT_TRUE(rules);
-  auto m = Matcher::compile(*rules);
-  EXPECT_TRUE(m);
-  return std::move(*m);
+  return test::demo_matcher();
 }
 
 TEST(SecretsTree, FindsPlantedSecretsAndSkipsWhatItShould) {
