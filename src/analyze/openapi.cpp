@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <fmt/format.h>
 
 namespace lg::analyze {
@@ -137,6 +138,37 @@ bool any_pattern_matches(const std::vector<std::string>& patterns, std::string_v
                          std::string_view path) {
   return std::any_of(patterns.begin(), patterns.end(),
                      [&](const std::string& p) { return pattern_matches(p, method, path); });
+}
+
+bool is_object_ref_name(std::string_view name) {
+  if (iequals(name, "id") || iequals(name, "uuid"))
+    return true;
+  auto ends = [&](std::string_view suffix) {
+    return name.size() > suffix.size() && name.substr(name.size() - suffix.size()) == suffix;
+  };
+  if (ends("_id") || ends("_ID") || ends("-id") || ends("_uuid"))
+    return true;
+  // camelCase: orgId, ownerID (a lower-case letter before the suffix, so "valid" is no reference)
+  if (ends("Id") || ends("ID")) {
+    char before = name[name.size() - 3];
+    return before >= 'a' && before <= 'z';
+  }
+  return false;
+}
+
+bool is_uuid(std::string_view value) {
+  if (value.size() != 36)
+    return false;
+  for (size_t i = 0; i < value.size(); ++i) {
+    char c = value[i];
+    if (i == 8 || i == 13 || i == 18 || i == 23) {
+      if (c != '-')
+        return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return true;
 }
 
 std::string fill_path(std::string_view path, std::string_view value) {

@@ -12,6 +12,17 @@
 
 namespace lg::analyze {
 
+/// One parameter of an operation (path, query or header).
+struct Parameter {
+  std::string name;
+  std::string in; ///< "path", "query" or "header"
+  bool required = false;
+  nlohmann::json schema;   ///< its schema with $refs resolved, or null when unknown
+  std::string example;     ///< a recorded (HAR, Postman) or documented example value; may be empty
+  bool object_ref = false; ///< names an object: `id`, `*_id`, `*Id`, a UUID example, a path
+                           ///< template parameter, or marked by api.object_refs
+};
+
 struct Operation {
   std::string method; ///< upper case
   std::string path;   ///< the template, e.g. /api/records/{id}
@@ -19,7 +30,19 @@ struct Operation {
   bool spec_public = false; ///< the description says so: effective `security` is [] or has {}
   bool spec_admin = false;  ///< x-admin-only: true
   std::string summary;
+  std::vector<Parameter> params; ///< path, query and header parameters, in document order
+  nlohmann::json body_schema;    ///< the JSON request body's schema, $refs resolved; null if none
+  nlohmann::json body_example;   ///< a recorded or documented JSON body; null if none
+  std::vector<std::string> read_only; ///< body properties the description marks readOnly
+  std::string source;                 ///< "openapi", "har", "postman" or "config"
 };
+
+/// Whether a parameter or field called `name` looks like an object reference: `id`, `uuid`,
+/// `*_id`, `*Id`, `*ID`, `*_uuid`.
+bool is_object_ref_name(std::string_view name);
+
+/// Whether `value` is a UUID (8-4-4-4-12 hex digits).
+bool is_uuid(std::string_view value);
 
 /// Operations of an OpenAPI 3.x document already parsed into JSON, sorted by path, then by method
 /// in the order get, put, post, delete, options, head, patch, trace.

@@ -48,6 +48,9 @@ struct ApiConfig {
   std::vector<std::string> admin_only; ///< patterns: "[METHOD ]/glob/*/**"
   std::vector<std::string> public_;
   std::vector<std::string> shared;
+  std::string har;     ///< a HAR 1.2 export (browser devtools), relative to the config
+  std::string postman; ///< a Postman v2.1 collection, relative to the config
+  std::vector<std::string> object_refs; ///< extra parameter/field names that name objects
 };
 
 struct AuthConfig {
