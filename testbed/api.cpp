@@ -1,15 +1,22 @@
 // The JSON API of the sample portal (see openapi.cpp for its description): health, login and
-// logout, the caller's own user, org-scoped records (list, search, read, create, update, delete),
-// admin endpoints (users, invites, audit log) and the public password-reset and invite flows.
-// Org and owner always come from the session; reads of other orgs' records answer 404.
+// logout, the caller's own user and profile, org-scoped records (list, search, read, create,
+// update, delete), admin endpoints (users, invites, audit log) and the public password-reset and
+// invite flows. Org and owner always come from the session; other orgs' records answer 404.
+// Every planted flaw that concerns the API is a `flaws.has(...)` test in this file.
 
 #include "actions.hpp"
 #include "server.hpp"
 #include "util.hpp"
 
+#include <cxxabi.h>
 #include <fmt/format.h>
+#include <sqlite3.h>
 
+#include <cstdlib>
 #include <limits>
+#include <memory>
+#include <source_location>
+#include <typeinfo>
 
 namespace portal {
 
@@ -22,21 +29,72 @@ using nlohmann::json;
 constexpr std::size_t k_max_title = 200;
 constexpr std::size_t k_max_body = 10000;
 constexpr std::size_t k_max_query = 200;
+constexpr std::size_t k_max_name = 100;
 constexpr std::int64_t k_default_limit = 50;
 constexpr std::int64_t k_max_limit = 200;
+constexpr std::int64_t k_search_limit = 50;
 
 json user_json(const User& user) {
-  return {{"id", user.id}, {"email", user.email}, {"org", user.org}, {"role", user.role}};
+  return {{"id", user.id},   {"email", user.email},   {"name", user.name},
+          {"org", user.org}, {"org_id", user.org_id}, {"role", user.role}};
 }
 
 json record_json(const Record& record) {
   return {{"id", record.id},
           {"org", record.org},
+          {"org_id", record.org_id},
           {"title", record.title},
           {"body", record.body},
           {"owner", record.owner},
+          {"owner_id", record.owner_id},
           {"created_at", rfc3339(record.created_at)},
           {"updated_at", rfc3339(record.updated_at)}};
+}
+
+// The readable name of `type`, e.g. "nlohmann::json_abi_v3_11_2::detail::parse_error".
+std::string type_name(const std::type_info& type) {
+  int status = 0;
+  const std::unique_ptr<char, decltype(&std::free)> name(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+
+// The no-validation flaw's answer: 500 with a text/plain body that reads like the crash dump of
+// an uncaught `type` exception thrown at `where` (function signature, source path and line,
+// library and compiler versions), i.e. what a service that lets exceptions escape leaks.
+void send_crash_dump(const Request& req, Response& res, std::string_view type,
+                     std::string_view what,
+                     const std::source_location where = std::source_location::current()) {
+  std::string_view file = where.file_name();
+  if (const auto slash = file.rfind('/'); slash != std::string_view::npos) {
+    file.remove_prefix(slash + 1);
+  }
+  res.status = 500;
+  res.set_content(
+      fmt::format(
+          "terminate called after throwing an instance of '{}'\n"
+          "  what():  {}\n"
+          "\n"
+          "#0  0x000055555559c7e1 in {} at /home/build/portal/testbed/{}:{}\n"
+          "#1  0x00005555555fb2a4 in httplib::Server::dispatch_request(httplib::Request&, "
+          "httplib::Response&, std::vector<std::pair<std::__cxx11::basic_regex<char>, "
+          "std::function<void (httplib::Request const&, httplib::Response&)> > > const&) at "
+          "/usr/include/httplib.h:5722\n"
+          "#2  0x00005555555fc9d0 in httplib::Server::routing(httplib::Request&, "
+          "httplib::Response&, httplib::Stream&) at /usr/include/httplib.h:5590\n"
+          "#3  0x0000555555601e58 in httplib::Server::process_request(httplib::Stream&, bool, "
+          "bool&, std::function<void (httplib::Request&)> const&) at "
+          "/usr/include/httplib.h:5950\n"
+          "#4  0x00007ffff7a94ac3 in start_thread (arg=<optimized out>) at "
+          "./nptl/pthread_create.c:442\n"
+          "\n"
+          "request: {} {}\n"
+          "build: launchgate-portal (Debug) g++ {}, nlohmann_json {}.{}.{}, SQLite {}, "
+          "database {}\n",
+          type, what, where.function_name(), file, where.line(), log_safe(req.method),
+          log_safe(req.path), __VERSION__, NLOHMANN_JSON_VERSION_MAJOR, NLOHMANN_JSON_VERSION_MINOR,
+          NLOHMANN_JSON_VERSION_PATCH, sqlite3_libversion(), "/home/build/portal/var/portal.db"),
+      "text/plain");
 }
 
 // The caller's user, or nullopt after answering 401.
@@ -60,13 +118,24 @@ std::optional<User> require_admin(Context& ctx, const Request& req, Response& re
 
 // The request body as a JSON object, or nullopt after answering 415 or 400. Requiring
 // application/json also keeps cross-site HTML forms (which cannot send it) out of the API.
-std::optional<json> json_body(const Request& req, Response& res) {
+std::optional<json> json_body(const Context& ctx, const Request& req, Response& res) {
   const auto type = ascii_lower(req.get_header_value("Content-Type"));
   if (!type.starts_with("application/json")) {
     send_error(res, 415, "Content-Type must be application/json");
     return std::nullopt;
   }
-  auto body = json::parse(req.body, nullptr, false);
+  json body;
+  if (ctx.options.flaws.has(Flaw::no_validation)) {
+    // The flaw: the parser's exception escapes and its crash dump becomes the answer.
+    try {
+      body = json::parse(req.body);
+    } catch (const json::exception& e) {
+      send_crash_dump(req, res, type_name(typeid(e)), e.what());
+      return std::nullopt;
+    }
+  } else {
+    body = json::parse(req.body, nullptr, false);
+  }
   if (body.is_discarded()) {
     send_error(res, 400, "malformed JSON");
     return std::nullopt;
@@ -107,11 +176,24 @@ struct Paging {
 };
 
 // The `limit` (1..`max_limit`, `default_limit` when absent) and `offset` query parameters, or
-// nullopt after answering 400.
-std::optional<Paging> paging(const Request& req, Response& res, std::int64_t default_limit,
-                             std::int64_t max_limit) {
+// nullopt after answering 400 (or 500 under the no-validation flaw for a non-numeric one).
+std::optional<Paging> paging(const Context& ctx, const Request& req, Response& res,
+                             std::int64_t default_limit, std::int64_t max_limit) {
   const auto limit = int_param(req, "limit", default_limit, 1, max_limit);
   const auto offset = int_param(req, "offset", 0, 0, 1'000'000'000);
+  if ((!limit || !offset) && ctx.options.flaws.has(Flaw::no_validation)) {
+    // The flaw: the value goes to std::stoll unchecked, whose exception escapes.
+    for (const char* name : {"limit", "offset"}) {
+      const auto value = req.get_param_value(name);
+      if (req.has_param(name) && !parse_int(value, std::numeric_limits<std::int64_t>::min(),
+                                            std::numeric_limits<std::int64_t>::max())) {
+        const bool digits = value.find_first_of("0123456789") != std::string::npos &&
+                            value.find_first_not_of("-0123456789") == std::string::npos;
+        send_crash_dump(req, res, digits ? "std::out_of_range" : "std::invalid_argument", "stoll");
+        return std::nullopt;
+      }
+    }
+  }
   if (!limit || !offset) {
     send_error(res, 400, fmt::format("limit must be 1..{} and offset >= 0", max_limit));
     return std::nullopt;
@@ -121,9 +203,11 @@ std::optional<Paging> paging(const Request& req, Response& res, std::int64_t def
 
 // The string members `first` and `second` of the JSON request body, or nullopt after answering
 // 415 or 400.
-std::optional<std::pair<std::string, std::string>>
-two_strings(const Request& req, Response& res, const char* first, const char* second) {
-  const auto body = json_body(req, res);
+std::optional<std::pair<std::string, std::string>> two_strings(const Context& ctx,
+                                                               const Request& req, Response& res,
+                                                               const char* first,
+                                                               const char* second) {
+  const auto body = json_body(ctx, req, res);
   if (!body) {
     return std::nullopt;
   }
@@ -173,8 +257,9 @@ std::optional<RecordInput> record_input(const json& body, Response& res, bool bo
 }
 
 // The JSON body as a valid {title, body}, or nullopt after answering 415 or 400.
-std::optional<RecordInput> record_body(const Request& req, Response& res, bool body_required) {
-  const auto body = json_body(req, res);
+std::optional<RecordInput> record_body(const Context& ctx, const Request& req, Response& res,
+                                       bool body_required) {
+  const auto body = json_body(ctx, req, res);
   if (!body) {
     return std::nullopt;
   }
@@ -197,8 +282,15 @@ void list_records(Context& ctx, const Request& req, Response& res) {
     send_error(res, 401, "authentication required");
     return;
   }
+  if (ctx.options.flaws.has(Flaw::filter_tampering) && req.has_param("org_id")) {
+    // The flaw: an undocumented filter from the client overrides the session's org.
+    if (const auto tampered = parse_int<std::int64_t>(req.get_param_value("org_id"), 1,
+                                                      std::numeric_limits<std::int64_t>::max())) {
+      org_id = *tampered;
+    }
+  }
   const auto query = req.get_param_value("q");
-  const auto page = paging(req, res, k_default_limit, k_max_limit);
+  const auto page = paging(ctx, req, res, k_default_limit, k_max_limit);
   if (!page) {
     return;
   }
@@ -220,6 +312,74 @@ void me(Context&, const User& user, const Request&, Response& res) {
   send_json(res, 200, user_json(user));
 }
 
+// PATCH /api/me: the caller may change their display name; every other member is ignored (the
+// mass-assignment flaw also applies `role`).
+void update_me(Context& ctx, const User& user, const Request& req, Response& res) {
+  const auto body = json_body(ctx, req, res);
+  if (!body) {
+    return;
+  }
+  const auto name = string_field(*body, "name");
+  if (!name || utf8_length(*name) < 1 || utf8_length(*name) > k_max_name) {
+    send_error(res, 400,
+               fmt::format("name is required, a string of 1 to {} characters", k_max_name));
+    return;
+  }
+  ctx.store.set_user_name(user.id, *name);
+  std::string fields = "name";
+  if (ctx.options.flaws.has(Flaw::mass_assignment)) {
+    // The flaw: the body is bound to the user wholesale, protected members included.
+    const auto role = string_field(*body, "role");
+    if (role && (*role == "admin" || *role == "staff")) {
+      ctx.store.set_user_role(user.id, *role);
+      fields += ",role";
+    }
+  }
+  ctx.store.audit(user.org_id, user.id, "profile_update", fmt::format("fields={}", fields),
+                  req.remote_addr, now_seconds());
+  res.status = 204;
+}
+
+// GET /api/search?q=: up to 50 records of the caller's org whose title or body contains q.
+void search(Context& ctx, const User& user, const Request& req, Response& res) {
+  const auto query = req.get_param_value("q");
+  if (!req.has_param("q") || !valid_utf8(query) || utf8_length(query) < 1 ||
+      utf8_length(query) > k_max_query) {
+    send_error(res, 400, fmt::format("q is required, 1 to {} characters", k_max_query));
+    return;
+  }
+  const auto& flaws = ctx.options.flaws;
+  // Under the search-leak flaw the org restriction is dropped.
+  const auto org =
+      flaws.has(Flaw::search_leak) ? std::nullopt : std::optional<std::int64_t>(user.org_id);
+  std::vector<Record> found;
+  if (flaws.has(Flaw::sql_injection)) {
+    auto raw = ctx.store.search_records_unsafe(org, query, k_search_limit);
+    if (raw.error) {
+      fmt::print(stderr, "error: {} {}: {}\n", log_safe(req.method), log_safe(req.path),
+                 log_safe(*raw.error));
+      json answer{{"error", "internal error"}};
+      if (flaws.has(Flaw::no_validation)) {
+        answer["detail"] = *raw.error; // both flaws: the database's own words reach the client
+      }
+      send_json(res, 500, answer);
+      return;
+    }
+    found = std::move(raw.records);
+  } else {
+    found = ctx.store.search_records(org, query, k_search_limit);
+  }
+  json results = json::array();
+  for (const auto& record : found) {
+    results.push_back({{"id", record.id},
+                       {"org", record.org},
+                       {"org_id", record.org_id},
+                       {"title", record.title},
+                       {"owner", record.owner}});
+  }
+  send_json(res, 200, {{"results", results}});
+}
+
 void get_record(Context& ctx, const User& user, const Request& req, Response& res) {
   const auto id = path_id(req);
   // Under the idor flaw the org restriction is skipped on reads only.
@@ -234,7 +394,7 @@ void get_record(Context& ctx, const User& user, const Request& req, Response& re
 }
 
 void create_record(Context& ctx, const User& user, const Request& req, Response& res) {
-  const auto input = record_body(req, res, false);
+  const auto input = record_body(ctx, req, res, false);
   if (!input) {
     return;
   }
@@ -245,18 +405,25 @@ void create_record(Context& ctx, const User& user, const Request& req, Response&
   send_json(res, 201, record_json(record));
 }
 
+// The org a write to a record is restricted to: the caller's, or none under the idor-write flaw.
+std::optional<std::int64_t> write_scope(const Context& ctx, const User& user) {
+  return ctx.options.flaws.has(Flaw::idor_write) ? std::nullopt
+                                                 : std::optional<std::int64_t>(user.org_id);
+}
+
 void update_record(Context& ctx, const User& user, const Request& req, Response& res) {
   const auto id = path_id(req);
-  if (!id || !ctx.store.find_record(*id, user.org_id)) {
+  const auto org = write_scope(ctx, user);
+  if (!id || !ctx.store.find_record(*id, org)) {
     send_error(res, 404, "record not found");
     return;
   }
-  const auto input = record_body(req, res, true);
+  const auto input = record_body(ctx, req, res, true);
   if (!input) {
     return;
   }
   const auto now = now_seconds();
-  const auto record = ctx.store.update_record(*id, user.org_id, input->title, input->body, now);
+  const auto record = ctx.store.update_record(*id, org, input->title, input->body, now);
   if (!record) {
     send_error(res, 404, "record not found");
     return;
@@ -267,16 +434,18 @@ void update_record(Context& ctx, const User& user, const Request& req, Response&
 
 void delete_record(Context& ctx, const User& user, const Request& req, Response& res) {
   const auto id = path_id(req);
-  const auto record = id ? ctx.store.find_record(*id, user.org_id) : std::nullopt;
+  const auto org = write_scope(ctx, user);
+  const auto record = id ? ctx.store.find_record(*id, org) : std::nullopt;
   if (!record) {
     send_error(res, 404, "record not found");
     return;
   }
-  if (user.role != "admin" && record->owner_id != user.id) {
+  // Another org's record gets here only under idor-write, and then nobody is refused.
+  if (record->org_id == user.org_id && user.role != "admin" && record->owner_id != user.id) {
     send_error(res, 403, "only an admin or the record's owner may delete it");
     return;
   }
-  if (ctx.store.delete_record(*id, user.org_id)) {
+  if (ctx.store.delete_record(*id, org)) {
     audit_record(ctx, user, req, "record_delete", *id, now_seconds());
   }
   res.status = 204;
@@ -293,7 +462,7 @@ void admin_users(Context& ctx, const User& admin, const Request&, Response& res)
 }
 
 void admin_invite(Context& ctx, const User& admin, const Request& req, Response& res) {
-  const auto fields = two_strings(req, res, "email", "role");
+  const auto fields = two_strings(ctx, req, res, "email", "role");
   if (!fields) {
     return;
   }
@@ -310,7 +479,7 @@ void admin_invite(Context& ctx, const User& admin, const Request& req, Response&
 }
 
 void admin_audit_log(Context& ctx, const User& admin, const Request& req, Response& res) {
-  const auto page = paging(req, res, 100, 500);
+  const auto page = paging(ctx, req, res, 100, 500);
   if (!page) {
     return;
   }
@@ -329,7 +498,7 @@ void admin_audit_log(Context& ctx, const User& admin, const Request& req, Respon
 // The handlers below are public.
 
 void login(Context& ctx, const Request& req, Response& res) {
-  const auto fields = two_strings(req, res, "email", "password");
+  const auto fields = two_strings(ctx, req, res, "email", "password");
   if (!fields) {
     return;
   }
@@ -356,7 +525,7 @@ void logout(Context& ctx, const Request& req, Response& res) {
 }
 
 void password_reset(Context& ctx, const Request& req, Response& res) {
-  const auto body = json_body(req, res);
+  const auto body = json_body(ctx, req, res);
   if (!body) {
     return;
   }
@@ -388,7 +557,7 @@ bool send_token_failure(TokenOutcome outcome, std::string_view password, Respons
 }
 
 void password_reset_confirm(Context& ctx, const Request& req, Response& res) {
-  const auto fields = two_strings(req, res, "token", "password");
+  const auto fields = two_strings(ctx, req, res, "token", "password");
   if (!fields) {
     return;
   }
@@ -400,7 +569,7 @@ void password_reset_confirm(Context& ctx, const Request& req, Response& res) {
 }
 
 void invite_accept(Context& ctx, const Request& req, Response& res) {
-  const auto fields = two_strings(req, res, "token", "password");
+  const auto fields = two_strings(ctx, req, res, "token", "password");
   if (!fields) {
     return;
   }
@@ -440,6 +609,8 @@ void install_api_routes(httplib::Server& server, Context& ctx) {
   server.Post("/api/login", route(login));
   server.Post("/api/logout", route(logout));
   server.Get("/api/me", guarded(require_user, me));
+  server.Patch("/api/me", guarded(require_user, update_me));
+  server.Get("/api/search", guarded(require_user, search));
   server.Get("/api/records", route(list_records));
   server.Post("/api/records", guarded(require_user, create_record));
   server.Get(R"(/api/records/(\d{1,18}))", guarded(require_user, get_record));

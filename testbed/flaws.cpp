@@ -21,6 +21,17 @@ constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
     {Flaw::staff_can_admin, "staff-can-admin", "/api/admin/* is open to staff"},
     {Flaw::stale_logout, "stale-logout",
      "POST /api/logout clears the cookie but keeps the server-side session valid"},
+    {Flaw::idor_write, "idor-write",
+     "PUT and DELETE /api/records/{id} update and delete records of other orgs"},
+    {Flaw::filter_tampering, "filter-tampering",
+     "GET /api/records lists the org named by an undocumented org_id query parameter"},
+    {Flaw::mass_assignment, "mass-assignment",
+     "PATCH /api/me also applies a role member of the body (self-promotion to admin)"},
+    {Flaw::search_leak, "search-leak", "GET /api/search searches the records of every org"},
+    {Flaw::no_validation, "no-validation",
+     "malformed JSON and non-numeric limit/offset answer 500 with a stack trace"},
+    {Flaw::sql_injection, "sql-injection",
+     "GET /api/search pastes q into its SQL (LIKE '%q%'); SQL errors answer 500"},
 }};
 
 constexpr bool table_in_enum_order() {

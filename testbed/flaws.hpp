@@ -18,6 +18,12 @@ enum class Flaw {
   idor,
   staff_can_admin,
   stale_logout,
+  idor_write,
+  filter_tampering,
+  mass_assignment,
+  search_leak,
+  no_validation,
+  sql_injection,
   count_,
 };
 

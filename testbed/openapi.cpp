@@ -98,6 +98,12 @@ json string_schema(int min_length, int max_length) {
   return out;
 }
 
+// `schema` marked `readOnly: true`: sent by the server, ignored (or refused) in request bodies.
+json read_only(json schema) {
+  schema["readOnly"] = true;
+  return schema;
+}
+
 json object_schema(json properties, json required) {
   return {
       {"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}};
@@ -107,15 +113,23 @@ json schemas() {
   const json timestamp{{"type", "string"}, {"format", "date-time"}};
   const json role{{"type", "string"}, {"enum", {"admin", "staff"}}};
   const json email{{"type", "string"}, {"format", "email"}};
+  const json id{{"type", "integer"}, {"format", "int64"}};
   return {
       {"Error", object_schema({{"error", {{"type", "string"}}}}, {"error"})},
       {"Health", object_schema({{"status", {{"type", "string"}, {"enum", {"ok"}}}}}, {"status"})},
-      {"User", object_schema({{"id", {{"type", "integer"}, {"format", "int64"}}},
+      {"User", object_schema({{"id", read_only(id)},
                               {"email", email},
-                              {"org", {{"type", "string"}}},
-                              {"role", role},
-                              {"created_at", timestamp}},
-                             {"id", "email", "org", "role"})},
+                              {"name", {{"type", "string"}, {"description", "Display name"}}},
+                              {"org", read_only({{"type", "string"}})},
+                              {"org_id", read_only(id)},
+                              {"role", read_only(role)},
+                              {"created_at", read_only(timestamp)}},
+                             {"id", "email", "name", "org", "org_id", "role"})},
+      {"ProfileUpdate",
+       {{"type", "object"},
+        {"description", "The caller's own profile; other members are ignored."},
+        {"properties", {{"name", string_schema(1, 100)}}},
+        {"required", {"name"}}}},
       {"UserList",
        object_schema({{"users", {{"type", "array"}, {"items", ref("User")}}}}, {"users"})},
       {"LoginRequest", object_schema({{"email", email}, {"password", {{"type", "string"}}}},
@@ -124,15 +138,17 @@ json schemas() {
        object_schema({{"token", {{"type", "string"}, {"description", "Session token, 64 hex"}}},
                       {"user", ref("User")}},
                      {"token", "user"})},
-      {"Record",
-       object_schema({{"id", {{"type", "integer"}, {"format", "int64"}}},
-                      {"org", {{"type", "string"}}},
-                      {"title", {{"type", "string"}}},
-                      {"body", {{"type", "string"}}},
-                      {"owner", email},
-                      {"created_at", timestamp},
-                      {"updated_at", timestamp}},
-                     {"id", "org", "title", "body", "owner", "created_at", "updated_at"})},
+      {"Record", object_schema({{"id", read_only(id)},
+                                {"org", read_only({{"type", "string"}})},
+                                {"org_id", read_only(id)},
+                                {"title", {{"type", "string"}}},
+                                {"body", {{"type", "string"}}},
+                                {"owner", read_only(email)},
+                                {"owner_id", read_only(id)},
+                                {"created_at", read_only(timestamp)},
+                                {"updated_at", read_only(timestamp)}},
+                               {"id", "org", "org_id", "title", "body", "owner", "owner_id",
+                                "created_at", "updated_at"})},
       {"RecordInput",
        {{"type", "object"},
         {"description", "Other members (org, owner, id...) are ignored."},
@@ -145,6 +161,16 @@ json schemas() {
        object_schema({{"records", {{"type", "array"}, {"items", ref("Record")}}},
                       {"total", {{"type", "integer"}, {"description", "Matches before paging"}}}},
                      {"records", "total"})},
+      {"SearchHit", object_schema({{"id", read_only(id)},
+                                   {"org", read_only({{"type", "string"}})},
+                                   {"org_id", read_only(id)},
+                                   {"title", {{"type", "string"}}},
+                                   {"owner", read_only(email)}},
+                                  {"id", "org", "org_id", "title", "owner"})},
+      {"SearchResults",
+       object_schema(
+           {{"results", {{"type", "array"}, {"items", ref("SearchHit")}, {"maxItems", 50}}}},
+           {"results"})},
       {"InviteRequest", object_schema({{"email", email}, {"role", role}}, {"email", "role"})},
       {"Invite", object_schema({{"email", email}, {"role", role}, {"expires_at", timestamp}},
                                {"email", "role", "expires_at"})},
@@ -200,6 +226,17 @@ json openapi_document(std::string_view base_url) {
                                            {{"204", response("Signed out; cookie cleared")}});
   paths["/api/me"]["get"] = operation({"getMe", "The signed-in user", "session"},
                                       {{"200", response("The user", ref("User"))}});
+  paths["/api/me"]["patch"] =
+      operation({"updateMe", "Change the signed-in user's display name", "session"},
+                {{"204", response("Updated")}}, body("ProfileUpdate"));
+  json search_params = json::array(
+      {query_param("q", "Case-insensitive substring of title or body", string_schema(1, 200))});
+  search_params[0]["required"] = true;
+  paths["/api/search"]["get"] = operation(
+      {"searchRecords", "Search the org's records (first 50 matches, newest first)", "records"},
+      {{"200", response("Matching records", ref("SearchResults"))},
+       {"400", error_response("Missing, empty or over-long q")}},
+      nullptr, search_params);
   paths["/api/records"]["get"] =
       operation({"listRecords", "List or search the org's records", "records"},
                 {{"200", response("A page of records", ref("RecordList"))},

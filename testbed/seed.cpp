@@ -1,7 +1,8 @@
 // Deterministic seed content for the sample portal: the four demo users and, per org, records
 // that read like an operations team's work (invoices, shipments, tickets, renewals, notes) built
 // from fixed word lists with a small linear congruential generator, so every run of the same
-// `--seed-records N` produces byte-identical data and timestamps.
+// `--seed-records N` produces byte-identical data and timestamps. Each org has its own customers
+// and cities, so every record's title tells which org it belongs to.
 
 #include "seed.hpp"
 
@@ -13,15 +14,29 @@ namespace portal {
 
 namespace {
 
-constexpr std::array k_customers{
-    "Northwind Traders",    "Contoso Ltd",         "Fabrikam Inc.",   "Tailspin Toys",
-    "Wide World Importers", "Litware Systems",     "Adventure Works", "Blue Yonder Airlines",
-    "Coho Winery",          "Proseware Analytics", "Woodgrove Bank",  "Lucerne Publishing",
-    "Margie's Travel",      "Alpine Ski House",    "Trey Research",   "Fourth Coffee",
+using Words = std::array<const char*, 9>;
+using Places = std::array<const char*, 5>;
+
+constexpr Words k_acme_customers{
+    "Northwind Traders", "Contoso Ltd",          "Fabrikam Inc.",
+    "Tailspin Toys",     "Pizzazz Catering",     "Litware Systems",
+    "Adventure Works",   "Blue Yonder Airlines", "Wide World Importers",
 };
 
-constexpr std::array k_cities{"Rotterdam", "Lyon",    "Denver", "Osaka",
-                              "Gdansk",    "Seville", "Leeds",  "Porto"};
+constexpr Words k_globex_customers{
+    "Coho Winery",        "Proseware Analytics", "Woodgrove Bank",
+    "Lucerne Publishing", "Fizzwick Foods",      "Alpine Ski House",
+    "Trey Research",      "Fourth Coffee",       "Margie's Travel",
+};
+
+constexpr Places k_acme_cities{"Rotterdam", "Lyon", "Denver", "Osaka", "Brisbane"};
+constexpr Places k_globex_cities{"Gdansk", "Seville", "Leeds", "Porto", "Arezzo"};
+
+struct OrgWords {
+  std::string_view org;
+  const Words& customers;
+  const Places& cities;
+};
 
 constexpr std::array k_products{"pallet racking",     "label printers",   "cold-chain sensors",
                                 "forklift batteries", "barcode scanners", "shrink wrap",
@@ -41,16 +56,16 @@ private:
   std::uint32_t m_state;
 };
 
-SeedRecord make_record(Picker& rng, std::string_view org, int index) {
-  const auto customer = rng.pick(k_customers);
-  const auto city = rng.pick(k_cities);
+SeedRecord make_record(Picker& rng, const OrgWords& words, int index) {
+  const auto customer = rng.pick(words.customers);
+  const auto city = rng.pick(words.cities);
   const auto product = rng.pick(k_products);
   const auto amount = 400 + rng.next(19600);
   const auto quantity = 2 + rng.next(60);
   const auto kind = rng.next(6);
   const auto ref = 1000 + index * 7 + static_cast<int>(rng.next(7));
   SeedRecord record;
-  record.org = std::string(org);
+  record.org = std::string(words.org);
   record.owner_index = rng.next(2);
   // One record every 9 hours from 2024-01-08T09:00:00Z.
   record.created_at = 1704704400 + static_cast<std::int64_t>(index) * 9 * 3600;
@@ -79,9 +94,9 @@ SeedRecord make_record(Picker& rng, std::string_view org, int index) {
   case 3:
     record.title = fmt::format("Contract renewal with {}", customer);
     record.body = fmt::format(
-        "Annual supply contract for {} expires next quarter. Proposed volume {} units per month "
-        "at EUR {} per unit. Legal review pending; sales lead to confirm pricing.",
-        product, quantity * 10, amount / 100 + 3);
+        "Annual supply contract with {} for {} expires next quarter. Proposed volume {} units "
+        "per month at EUR {} per unit. Legal review pending; sales lead to confirm pricing.",
+        customer, product, quantity * 10, amount / 100 + 3);
     break;
   case 4:
     record.title = fmt::format("Meeting notes: {} quarterly review", customer);
@@ -105,20 +120,21 @@ SeedRecord make_record(Picker& rng, std::string_view org, int index) {
 
 std::vector<SeedUser> seed_users() {
   return {
-      {"alice@acme.test", "acme", "admin", {}},
-      {"bob@acme.test", "acme", "staff", {}},
-      {"carol@globex.test", "globex", "staff", {}},
-      {"dave@globex.test", "globex", "admin", {}},
+      {"alice@acme.test", "acme", "admin", {}, "Alice Anders"},
+      {"bob@acme.test", "acme", "staff", {}, "Bob Brennan"},
+      {"carol@globex.test", "globex", "staff", {}, "Carol Castillo"},
+      {"dave@globex.test", "globex", "admin", {}, "Dave Dimitrov"},
   };
 }
 
 std::vector<SeedRecord> seed_records(int per_org) {
   std::vector<SeedRecord> out;
   std::uint32_t org_seed = 20240108u;
-  for (const std::string_view org : {"acme", "globex"}) {
+  for (const auto& words : {OrgWords{"acme", k_acme_customers, k_acme_cities},
+                            OrgWords{"globex", k_globex_customers, k_globex_cities}}) {
     Picker rng(org_seed++);
     for (int i = 0; i < per_org; ++i) {
-      out.push_back(make_record(rng, org, i));
+      out.push_back(make_record(rng, words, i));
     }
   }
   return out;

@@ -8,7 +8,8 @@
 
 namespace portal {
 
-// The demo users (alice, bob @acme.test; carol, dave @globex.test) without password hashes.
+// The demo users (alice, bob @acme.test; carol, dave @globex.test) with display names, without
+// password hashes.
 std::vector<SeedUser> seed_users();
 
 // `per_org` records for each of acme and globex; the same input always yields the same records.

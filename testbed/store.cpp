@@ -1,5 +1,6 @@
 // SQLite storage for the sample portal. Every statement is prepared with bound parameters (no SQL
-// is ever built from input); handles are owned by unique_ptr deleters; multi-step changes
+// is ever built from input) except search_records_unsafe, which exists only for the sql-injection
+// flaw; handles are owned by unique_ptr deleters; multi-step changes
 // (seeding, invite acceptance, password reset) run in one IMMEDIATE transaction. Timestamps are
 // Unix seconds. Token columns hold SHA-256 hex digests, never the tokens themselves.
 
@@ -29,6 +30,7 @@ CREATE TABLE IF NOT EXISTS users (
   id INTEGER PRIMARY KEY,
   org_id INTEGER NOT NULL REFERENCES orgs(id),
   email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL DEFAULT '',
   role TEXT NOT NULL CHECK (role IN ('admin', 'staff')),
   password_hash TEXT NOT NULL,
   created_at INTEGER NOT NULL
@@ -81,7 +83,7 @@ CREATE INDEX IF NOT EXISTS audit_org ON audit_log(org_id, id);
 )sql";
 
 constexpr std::string_view k_user_select =
-    "SELECT u.id, u.org_id, o.slug, u.email, u.role, u.password_hash, u.created_at "
+    "SELECT u.id, u.org_id, o.slug, u.email, u.name, u.role, u.password_hash, u.created_at "
     "FROM users u JOIN orgs o ON o.id = u.org_id ";
 
 constexpr std::string_view k_record_select =
@@ -188,7 +190,7 @@ private:
 
 User read_user(Stmt& stmt) {
   return User{stmt.int_at(0),  stmt.int_at(1),  stmt.text_at(2), stmt.text_at(3),
-              stmt.text_at(4), stmt.text_at(5), stmt.int_at(6)};
+              stmt.text_at(4), stmt.text_at(5), stmt.text_at(6), stmt.int_at(7)};
 }
 
 Record read_record(Stmt& stmt) {
@@ -270,6 +272,14 @@ Store::Store(const std::string& path) {
   if (sqlite3_exec(raw, schema.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     fail(raw, "schema");
   }
+  // Databases created before users had a display name get the column (empty for old rows).
+  Stmt has_name(raw, "SELECT count(*) FROM pragma_table_info('users') WHERE name = 'name'");
+  has_name.step();
+  if (has_name.int_at(0) == 0 &&
+      sqlite3_exec(raw, "ALTER TABLE users ADD COLUMN name TEXT NOT NULL DEFAULT ''", nullptr,
+                   nullptr, nullptr) != SQLITE_OK) {
+    fail(raw, "add users.name");
+  }
 }
 
 bool Store::empty() {
@@ -288,13 +298,14 @@ void Store::seed(const std::vector<SeedUser>& users, const std::vector<SeedRecor
       .run();
   constexpr std::int64_t k_seed_time = 1704704400; // 2024-01-08T09:00:00Z
   for (const auto& user : users) {
-    Stmt(db, "INSERT INTO users (org_id, email, role, password_hash, created_at) "
-             "SELECT id, ?2, ?3, ?4, ?5 FROM orgs WHERE slug = ?1")
+    Stmt(db, "INSERT INTO users (org_id, email, name, role, password_hash, created_at) "
+             "SELECT id, ?2, ?6, ?3, ?4, ?5 FROM orgs WHERE slug = ?1")
         .bind(1, user.org)
         .bind(2, user.email)
         .bind(3, user.role)
         .bind(4, user.password_hash)
         .bind(5, k_seed_time)
+        .bind(6, user.name)
         .run();
   }
   for (const auto& record : records) {
@@ -326,6 +337,16 @@ std::vector<User> Store::list_users(std::int64_t org_id) {
 std::optional<std::int64_t> Store::find_org_id(std::string_view slug) {
   const std::lock_guard lock(m_mutex);
   return first_row(Stmt(m_db.get(), "SELECT id FROM orgs WHERE slug = ?1").bind(1, slug), read_int);
+}
+
+void Store::set_user_name(std::int64_t user_id, std::string_view name) {
+  const std::lock_guard lock(m_mutex);
+  Stmt(m_db.get(), "UPDATE users SET name = ?2 WHERE id = ?1").bind(1, user_id).bind(2, name).run();
+}
+
+void Store::set_user_role(std::int64_t user_id, std::string_view role) {
+  const std::lock_guard lock(m_mutex);
+  Stmt(m_db.get(), "UPDATE users SET role = ?2 WHERE id = ?1").bind(1, user_id).bind(2, role).run();
 }
 
 void Store::create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
@@ -397,6 +418,77 @@ RecordPage Store::list_records(std::int64_t org_id, std::string_view query, std:
   return page;
 }
 
+std::vector<Record> Store::search_records(std::optional<std::int64_t> org_id,
+                                          std::string_view query, std::int64_t limit) {
+  const std::lock_guard lock(m_mutex);
+  // LIKE is ASCII case-insensitive; the pattern escapes its own wildcards so they match literally.
+  std::string pattern = "%";
+  for (const char c : query) {
+    if (c == '%' || c == '_' || c == '\\') {
+      pattern += '\\';
+    }
+    pattern += c;
+  }
+  pattern += '%';
+  Stmt stmt(m_db.get(), sql(k_record_select,
+                            "WHERE (?1 IS NULL OR r.org_id = ?1) AND (r.title LIKE ?2 ESCAPE '\\' "
+                            "OR r.body LIKE ?2 ESCAPE '\\') "
+                            "ORDER BY r.updated_at DESC, r.id DESC LIMIT ?3"));
+  if (org_id) {
+    stmt.bind(1, *org_id);
+  } else {
+    stmt.bind_null(1);
+  }
+  return all_rows(stmt.bind(2, std::string_view(pattern)).bind(3, limit), read_record);
+}
+
+RawSearch Store::search_records_unsafe(std::optional<std::int64_t> org_id, std::string_view query,
+                                       std::int64_t limit) {
+  const std::lock_guard lock(m_mutex);
+  auto* db = m_db.get();
+  // Deliberately vulnerable: `query` is pasted once into the SQL text between quotes, so a lone
+  // quote breaks the statement and a crafted one rewrites the condition.
+  std::string text(k_record_select);
+  text += "WHERE ";
+  if (org_id) {
+    text += fmt::format("r.org_id = {} AND ", *org_id);
+  }
+  text += "((r.title || ' ' || r.body) LIKE '%";
+  text += query;
+  text += fmt::format("%') ORDER BY r.updated_at DESC, r.id DESC LIMIT {}", limit);
+  RawSearch out;
+  sqlite3_stmt* raw = nullptr;
+  if (const int rc = sqlite3_prepare_v2(db, text.c_str(), -1, &raw, nullptr); rc != SQLITE_OK) {
+    out.error = fmt::format("sqlite3_prepare_v2: {} ({})", sqlite3_errmsg(db), sqlite3_errstr(rc));
+    return out;
+  }
+  const std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt(raw);
+  if (stmt == nullptr) { // only whitespace or a comment was left to compile
+    return out;
+  }
+  for (int rc = sqlite3_step(raw);; rc = sqlite3_step(raw)) {
+    if (rc == SQLITE_DONE) {
+      break;
+    }
+    if (rc != SQLITE_ROW) {
+      out.error = fmt::format("sqlite3_step: {} ({})", sqlite3_errmsg(db), sqlite3_errstr(rc));
+      out.records.clear();
+      break;
+    }
+    const auto text_at = [raw](int col) {
+      const auto* value = sqlite3_column_text(raw, col);
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(raw, col));
+      return value == nullptr ? std::string()
+                              : std::string(reinterpret_cast<const char*>(value), size);
+    };
+    out.records.push_back(Record{sqlite3_column_int64(raw, 0), sqlite3_column_int64(raw, 1),
+                                 text_at(2), text_at(3), text_at(4), sqlite3_column_int64(raw, 5),
+                                 text_at(6), sqlite3_column_int64(raw, 7),
+                                 sqlite3_column_int64(raw, 8)});
+  }
+  return out;
+}
+
 std::optional<Record> Store::find_record(std::int64_t id, std::optional<std::int64_t> org_id) {
   const std::lock_guard lock(m_mutex);
   auto record = record_by_id(m_db.get(), id);
@@ -425,29 +517,37 @@ Record Store::create_record(std::int64_t org_id, std::int64_t owner_id, std::str
   return *record;
 }
 
-std::optional<Record> Store::update_record(std::int64_t id, std::int64_t org_id,
+std::optional<Record> Store::update_record(std::int64_t id, std::optional<std::int64_t> org_id,
                                            std::string_view title, std::string_view body,
                                            std::int64_t now) {
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();
-  Stmt(db, "UPDATE records SET title = ?3, body = ?4, updated_at = ?5 "
-           "WHERE id = ?1 AND org_id = ?2")
-      .bind(1, id)
-      .bind(2, org_id)
-      .bind(3, title)
-      .bind(4, body)
-      .bind(5, now)
-      .run();
+  Stmt stmt(db, "UPDATE records SET title = ?3, body = ?4, updated_at = ?5 "
+                "WHERE id = ?1 AND (?2 IS NULL OR org_id = ?2)");
+  stmt.bind(1, id);
+  if (org_id) {
+    stmt.bind(2, *org_id);
+  } else {
+    stmt.bind_null(2);
+  }
+  stmt.bind(3, title).bind(4, body).bind(5, now).run();
   if (sqlite3_changes(db) != 1) {
     return std::nullopt;
   }
   return record_by_id(db, id);
 }
 
-bool Store::delete_record(std::int64_t id, std::int64_t org_id) {
+bool Store::delete_record(std::int64_t id, std::optional<std::int64_t> org_id) {
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();
-  Stmt(db, "DELETE FROM records WHERE id = ?1 AND org_id = ?2").bind(1, id).bind(2, org_id).run();
+  Stmt stmt(db, "DELETE FROM records WHERE id = ?1 AND (?2 IS NULL OR org_id = ?2)");
+  stmt.bind(1, id);
+  if (org_id) {
+    stmt.bind(2, *org_id);
+  } else {
+    stmt.bind_null(2);
+  }
+  stmt.run();
   return sqlite3_changes(db) == 1;
 }
 
@@ -489,8 +589,9 @@ AcceptOutcome Store::accept_invite(std::string_view token_hash, std::string_view
       .bind(1, token_hash)
       .bind(2, now)
       .run();
-  Stmt(db, "INSERT INTO users (org_id, email, role, password_hash, created_at) "
-           "VALUES (?1, ?2, ?3, ?4, ?5)")
+  // The display name starts as the email's local part; the user can change it (PATCH /api/me).
+  Stmt(db, "INSERT INTO users (org_id, email, name, role, password_hash, created_at) "
+           "VALUES (?1, ?2, substr(?2, 1, instr(?2, '@') - 1), ?3, ?4, ?5)")
       .bind(1, invite->org_id)
       .bind(2, invite->email)
       .bind(3, invite->role)

@@ -19,6 +19,7 @@ struct User {
   std::int64_t org_id = 0;
   std::string org; // org slug, e.g. "acme"
   std::string email;
+  std::string name; // display name
   std::string role; // "admin" or "staff"
   std::string password_hash;
   std::int64_t created_at = 0;
@@ -41,6 +42,13 @@ struct RecordPage {
   std::int64_t total = 0; // matches before limit/offset
 };
 
+// The outcome of a search whose SQL was built from the query text (the sql-injection flaw): the
+// rows, or SQLite's error message when the statement did not compile or run.
+struct RawSearch {
+  std::vector<Record> records;
+  std::optional<std::string> error;
+};
+
 struct AuditEntry {
   std::int64_t id = 0;
   std::int64_t at = 0;
@@ -56,6 +64,7 @@ struct SeedUser {
   std::string org;
   std::string role;
   std::string password_hash;
+  std::string name; // display name
 };
 
 // A seed record, owned by the `owner_index`-th seed user of its org.
@@ -93,6 +102,8 @@ public:
   std::optional<User> find_user_by_email(std::string_view email);
   std::vector<User> list_users(std::int64_t org_id);
   std::optional<std::int64_t> find_org_id(std::string_view slug);
+  void set_user_name(std::int64_t user_id, std::string_view name);
+  void set_user_role(std::int64_t user_id, std::string_view role);
 
   // Sessions are keyed by the SHA-256 of the token; the token itself is never stored.
   void create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
@@ -108,14 +119,23 @@ public:
   // matches all), newest first.
   RecordPage list_records(std::int64_t org_id, std::string_view query, std::int64_t limit,
                           std::int64_t offset);
+  // Up to `limit` records whose title or body contains `query` (ASCII case-insensitive; `%` and
+  // `_` are literals), newest first; restricted to `org_id` when it is given.
+  std::vector<Record> search_records(std::optional<std::int64_t> org_id, std::string_view query,
+                                     std::int64_t limit);
+  // The same search with `query` pasted into the SQL text (the sql-injection flaw, on purpose).
+  RawSearch search_records_unsafe(std::optional<std::int64_t> org_id, std::string_view query,
+                                  std::int64_t limit);
   // The record `id`; restricted to `org_id` when it is given.
   std::optional<Record> find_record(std::int64_t id, std::optional<std::int64_t> org_id);
   Record create_record(std::int64_t org_id, std::int64_t owner_id, std::string_view title,
                        std::string_view body, std::int64_t now);
-  // Updates record `id` of `org_id`; nullopt when there is no such record in that org.
-  std::optional<Record> update_record(std::int64_t id, std::int64_t org_id, std::string_view title,
-                                      std::string_view body, std::int64_t now);
-  bool delete_record(std::int64_t id, std::int64_t org_id);
+  // Updates record `id` (of `org_id` when it is given); nullopt when there is no such record.
+  std::optional<Record> update_record(std::int64_t id, std::optional<std::int64_t> org_id,
+                                      std::string_view title, std::string_view body,
+                                      std::int64_t now);
+  // Deletes record `id` (of `org_id` when it is given); false when there is no such record.
+  bool delete_record(std::int64_t id, std::optional<std::int64_t> org_id);
 
   // Invites and password resets are keyed by token hash, single use, with an expiry.
   void create_invite(std::string_view token_hash, const Invite& invite, std::int64_t invited_by,

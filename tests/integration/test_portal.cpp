@@ -37,6 +37,28 @@ std::string login_body(const std::string& email, const std::string& password) {
   return json{{"email", email}, {"password", password}}.dump();
 }
 
+// `text` percent-encoded for a query string (RFC 3986 unreserved characters kept).
+std::string url_encode(const std::string& text) {
+  std::string out;
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if ((byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
+        (byte >= '0' && byte <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      constexpr std::string_view k_hex = "0123456789ABCDEF";
+      out += '%';
+      out += k_hex[byte >> 4u];
+      out += k_hex[byte & 15u];
+    }
+  }
+  return out;
+}
+
+// The seeded ids: orgs acme 1 and globex 2; users alice 1, bob 2 (acme), carol 3, dave 4 (globex).
+constexpr std::int64_t k_acme_id = 1;
+constexpr std::int64_t k_globex_id = 2;
+
 class PortalTest : public ::testing::Test {
 protected:
   void SetUp() override {
@@ -83,6 +105,29 @@ protected:
   std::int64_t first_record_id(const std::string& token) {
     const auto body = parse(get("/api/records?limit=1", token));
     return body["records"].at(0)["id"].get<std::int64_t>();
+  }
+
+  HttpResponse search(const std::string& query, const std::string& token) const {
+    return get("/api/search?q=" + url_encode(query), token);
+  }
+  // The results of a successful search; fails the test on another status.
+  json search_results(const std::string& query, const std::string& token) const {
+    const auto res = search(query, token);
+    EXPECT_EQ(res.status, 200) << query << ": " << res.body;
+    const auto body = parse(res);
+    return body.is_object() && body.contains("results") ? body["results"] : json::array();
+  }
+  // The orgs of the rows of a successful search.
+  std::set<std::string> search_orgs(const std::string& query, const std::string& token) const {
+    std::set<std::string> orgs;
+    for (const auto& row : search_results(query, token)) {
+      orgs.insert(row["org"].get<std::string>());
+    }
+    return orgs;
+  }
+
+  HttpResponse patch_me(const json& body, const std::string& token = {}) const {
+    return send("PATCH", "/api/me", body, token);
   }
 
   PortalProcess m_portal;
@@ -137,10 +182,10 @@ TEST_F(PortalTest, OpenApiDescribesEveryOperationAndItsSecurity) {
   ASSERT_TRUE(doc.is_object());
   EXPECT_EQ(doc["openapi"], "3.0.3");
   const auto& paths = doc["paths"];
-  for (const auto* path :
-       {"/api/health", "/openapi.json", "/api/login", "/api/logout", "/api/me", "/api/records",
-        "/api/records/{id}", "/api/admin/users", "/api/admin/invites", "/api/admin/audit-log",
-        "/api/password-reset", "/api/password-reset/confirm", "/api/invites/accept"}) {
+  for (const auto* path : {"/api/health", "/openapi.json", "/api/login", "/api/logout", "/api/me",
+                           "/api/search", "/api/records", "/api/records/{id}", "/api/admin/users",
+                           "/api/admin/invites", "/api/admin/audit-log", "/api/password-reset",
+                           "/api/password-reset/confirm", "/api/invites/accept"}) {
     EXPECT_TRUE(paths.contains(path)) << path;
   }
   EXPECT_EQ(paths["/api/health"]["get"]["security"], json::array());
@@ -157,6 +202,196 @@ TEST_F(PortalTest, OpenApiDescribesEveryOperationAndItsSecurity) {
   EXPECT_EQ(schemes["cookieAuth"]["in"], "cookie");
   EXPECT_EQ(schemes["cookieAuth"]["name"], "session");
   EXPECT_EQ(schemes["bearerAuth"]["scheme"], "bearer");
+}
+
+TEST_F(PortalTest, OpenApiDescribesProfileSearchAndReadOnlyFields) {
+  start();
+  const auto doc = parse(get("/openapi.json"));
+  const auto& paths = doc["paths"];
+  const auto& patch = paths["/api/me"]["patch"];
+  EXPECT_EQ(patch["requestBody"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/ProfileUpdate");
+  EXPECT_TRUE(patch["responses"].contains("204"));
+  const auto& schemas = doc["components"]["schemas"];
+  EXPECT_EQ(schemas["ProfileUpdate"]["required"], json::array({"name"}));
+  EXPECT_EQ(schemas["ProfileUpdate"]["properties"]["name"]["maxLength"], 100);
+  EXPECT_FALSE(schemas["ProfileUpdate"].contains("additionalProperties"));
+
+  const auto& search_op = paths["/api/search"]["get"];
+  ASSERT_EQ(search_op["parameters"].size(), 1u);
+  EXPECT_EQ(search_op["parameters"][0]["name"], "q");
+  EXPECT_EQ(search_op["parameters"][0]["in"], "query");
+  EXPECT_EQ(search_op["parameters"][0]["required"], true);
+  EXPECT_EQ(search_op["parameters"][0]["schema"]["minLength"], 1);
+  EXPECT_EQ(search_op["parameters"][0]["schema"]["maxLength"], 200);
+
+  for (const auto* field : {"id", "org", "org_id", "role", "created_at"}) {
+    EXPECT_EQ(schemas["User"]["properties"][field]["readOnly"], true) << field;
+  }
+  for (const auto* field : {"email", "name"}) {
+    EXPECT_FALSE(schemas["User"]["properties"][field].contains("readOnly")) << field;
+  }
+  for (const auto* field :
+       {"id", "org", "org_id", "owner", "owner_id", "created_at", "updated_at"}) {
+    EXPECT_EQ(schemas["Record"]["properties"][field]["readOnly"], true) << field;
+  }
+  for (const auto* field : {"title", "body"}) {
+    EXPECT_FALSE(schemas["Record"]["properties"][field].contains("readOnly")) << field;
+  }
+  // The org_id filter is not part of the API (only the filter-tampering flaw reads it).
+  for (const auto& param : paths["/api/records"]["get"]["parameters"]) {
+    EXPECT_NE(param["name"], "org_id");
+  }
+}
+
+TEST_F(PortalTest, JsonCarriesIdsAndNames) {
+  start();
+  const struct {
+    const char* email;
+    std::int64_t id;
+    std::int64_t org_id;
+    const char* name;
+  } seeded[] = {{"alice@acme.test", 1, k_acme_id, "Alice Anders"},
+                {"bob@acme.test", 2, k_acme_id, "Bob Brennan"},
+                {"carol@globex.test", 3, k_globex_id, "Carol Castillo"},
+                {"dave@globex.test", 4, k_globex_id, "Dave Dimitrov"}};
+  for (const auto& user : seeded) {
+    const auto res = login_response(user.email);
+    ASSERT_EQ(res.status, 200) << res.body;
+    const auto body = parse(res)["user"];
+    EXPECT_EQ(body["id"], user.id) << user.email;
+    EXPECT_EQ(body["org_id"], user.org_id) << user.email;
+    EXPECT_EQ(body["name"], user.name) << user.email;
+    EXPECT_EQ(parse(get("/api/me", parse(res)["token"].get<std::string>())), body);
+  }
+  const auto alice = login("alice@acme.test");
+  const auto users = parse(get("/api/admin/users", alice));
+  ASSERT_EQ(users["users"].size(), 2u);
+  for (const auto& user : users["users"]) {
+    EXPECT_EQ(user["org_id"], k_acme_id);
+    EXPECT_TRUE(user.contains("name"));
+    EXPECT_TRUE(user.contains("created_at"));
+  }
+  const auto records = parse(get("/api/records?limit=200", alice))["records"];
+  ASSERT_FALSE(records.empty());
+  for (const auto& record : records) {
+    EXPECT_EQ(record["org_id"], k_acme_id);
+    const auto owner = record["owner"] == "alice@acme.test" ? 1 : 2;
+    EXPECT_EQ(record["owner_id"], owner) << record.dump();
+  }
+}
+
+TEST_F(PortalTest, SeededRecordsTellTheirOrgApart) {
+  start();
+  std::set<std::string> acme_texts;
+  const auto acme = parse(get("/api/records?limit=200", login("bob@acme.test")));
+  for (const auto& record : acme["records"]) {
+    acme_texts.insert(record["title"].get<std::string>());
+    acme_texts.insert(record["body"].get<std::string>());
+  }
+  ASSERT_FALSE(acme_texts.empty());
+  const auto globex = parse(get("/api/records?limit=200", login("carol@globex.test")))["records"];
+  ASSERT_EQ(globex.size(), 50u);
+  for (const auto& record : globex) {
+    EXPECT_EQ(acme_texts.count(record["title"].get<std::string>()), 0u) << record["title"];
+    EXPECT_EQ(acme_texts.count(record["body"].get<std::string>()), 0u) << record["body"];
+  }
+}
+
+TEST_F(PortalTest, PatchMeChangesOnlyTheName) {
+  start();
+  const auto bob = login("bob@acme.test");
+  const auto before = parse(get("/api/me", bob));
+  const auto res = patch_me({{"name", "Robert Brennan"}}, bob);
+  EXPECT_EQ(res.status, 204) << res.body;
+  EXPECT_TRUE(res.body.empty());
+  EXPECT_EQ(parse(get("/api/me", bob))["name"], "Robert Brennan");
+  const std::string hundred = "\u00e9" + std::string(99, 'n'); // 100 characters, 101 bytes
+  EXPECT_EQ(patch_me({{"name", hundred}}, bob).status, 204);
+  EXPECT_EQ(parse(get("/api/me", bob))["name"], hundred);
+  EXPECT_EQ(patch_me({{"name", "Bob"},
+                      {"role", "admin"},
+                      {"org_id", k_globex_id},
+                      {"org", "globex"},
+                      {"id", 4},
+                      {"email", "boss@acme.test"}},
+                     bob)
+                .status,
+            204);
+  auto after = parse(get("/api/me", bob));
+  EXPECT_EQ(after["name"], "Bob");
+  after["name"] = before["name"];
+  EXPECT_EQ(after, before);
+  EXPECT_NE(get("/api/admin/audit-log", login("alice@acme.test")).body.find("profile_update"),
+            std::string::npos);
+}
+
+TEST_F(PortalTest, PatchMeValidation) {
+  start();
+  const auto bob = login("bob@acme.test");
+  for (const auto& body :
+       {json::object(), json{{"name", ""}}, json{{"name", std::string(101, 'x')}},
+        json{{"name", 42}}, json{{"name", nullptr}}, json::array({"name"}),
+        json{{"role", "admin"}}}) {
+    EXPECT_EQ(patch_me(body, bob).status, 400) << body.dump();
+  }
+  EXPECT_EQ(parse(get("/api/me", bob))["name"], "Bob Brennan");
+  EXPECT_EQ(parse(get("/api/me", bob))["role"], "staff");
+  const auto malformed = m_http.request("PATCH", "/api/me", "{\"name\": ", {bearer(bob)});
+  EXPECT_EQ(malformed.status, 400);
+  EXPECT_EQ(parse(malformed)["error"], "malformed JSON");
+  EXPECT_EQ(
+      m_http
+          .request("PATCH", "/api/me", "name=x", {bearer(bob)}, "application/x-www-form-urlencoded")
+          .status,
+      415);
+  EXPECT_EQ(patch_me({{"name", "Mallory"}}).status, 401);
+}
+
+TEST_F(PortalTest, SearchFindsTheCallersOrgOnly) {
+  start();
+  const auto alice = login("alice@acme.test");
+  ASSERT_EQ(
+      send("POST", "/api/records", {{"title", "Quokka audit"}, {"body", "100% done_now"}}, alice)
+          .status,
+      201);
+  const auto hits = search_results("qUoKkA", alice);
+  ASSERT_EQ(hits.size(), 1u);
+  EXPECT_EQ(hits[0]["title"], "Quokka audit");
+  EXPECT_EQ(hits[0]["org"], "acme");
+  EXPECT_EQ(hits[0]["org_id"], k_acme_id);
+  EXPECT_EQ(hits[0]["owner"], "alice@acme.test");
+  EXPECT_EQ(hits[0].size(), 5u) << hits[0].dump(); // id, org, org_id, title, owner
+  EXPECT_EQ(search_results("DONE_NOW", alice).size(), 1u);
+  // '_' and '%' are literals, not LIKE wildcards.
+  EXPECT_EQ(search_results("done_", alice).size(), 1u);
+  EXPECT_EQ(search_results("d_ne", alice).size(), 0u);
+  EXPECT_EQ(search_results("0% d", alice).size(), 1u);
+  EXPECT_EQ(search_results("Qu%ka", alice).size(), 0u);
+  // At most 50 rows, all of the caller's org.
+  const auto many = search_results("e", alice);
+  EXPECT_EQ(many.size(), 50u);
+  for (const auto& row : many) {
+    EXPECT_EQ(row["org"], "acme");
+  }
+  EXPECT_EQ(search_orgs("Gdansk", alice), std::set<std::string>{}); // a globex-only city
+  EXPECT_EQ(search_orgs("Gdansk", login("carol@globex.test")), std::set<std::string>{"globex"});
+  // Injection attempts are text.
+  EXPECT_TRUE(search_results("' OR 1=1 --", alice).empty());
+  EXPECT_TRUE(search_results("zz%' OR 1=1 OR '%'='", alice).empty());
+}
+
+TEST_F(PortalTest, SearchValidation) {
+  start();
+  const auto bob = login("bob@acme.test");
+  EXPECT_EQ(get("/api/search", bob).status, 400);
+  EXPECT_EQ(get("/api/search?q=", bob).status, 400);
+  EXPECT_EQ(search(std::string(201, 'x'), bob).status, 400);
+  EXPECT_EQ(search(std::string(200, 'x'), bob).status, 200);
+  EXPECT_EQ(get("/api/search?q=%FF", bob).status, 400);
+  const auto bad = get("/api/search", bob);
+  EXPECT_TRUE(parse(bad).contains("error"));
+  EXPECT_EQ(search("invoice", "").status, 401);
 }
 
 TEST_F(PortalTest, LoginReturnsTokenUserAndSecureCookie) {
@@ -249,7 +484,8 @@ TEST_F(PortalTest, CreateReadUpdateDelete) {
   const auto read = get(path, bob);
   EXPECT_EQ(read.status, 200);
   EXPECT_EQ(parse(read)["body"], "Ask for the delivery window.");
-  for (const auto* key : {"id", "org", "title", "body", "owner", "created_at", "updated_at"}) {
+  for (const auto* key :
+       {"id", "org", "org_id", "title", "body", "owner", "owner_id", "created_at", "updated_at"}) {
     EXPECT_TRUE(parse(read).contains(key)) << key;
   }
 
@@ -601,6 +837,225 @@ TEST_F(PortalTest, FlawsCombine) {
   EXPECT_EQ(m_http.request("POST", "/api/logout", std::nullopt, {bearer(carol)}).status, 204);
   EXPECT_EQ(get("/api/me", carol).status, 200);
   EXPECT_EQ(get("/api/admin/users", carol).status, 403);
+}
+
+// --- idor-write -------------------------------------------------------------------------------
+
+TEST_F(PortalTest, WritesToOtherOrgsRecordsAreRefused) {
+  start();
+  const auto bob = login("bob@acme.test");
+  const auto carol = login("carol@globex.test");
+  const auto id = first_record_id(carol);
+  const auto path = "/api/records/" + std::to_string(id);
+  const auto before = parse(get(path, carol));
+  EXPECT_EQ(send("PUT", path, {{"title", "owned by acme"}, {"body", "x"}}, bob).status, 404);
+  EXPECT_EQ(m_http.request("DELETE", path, std::nullopt, {bearer(bob)}).status, 404);
+  EXPECT_EQ(m_http.request("DELETE", path, std::nullopt, {bearer(login("alice@acme.test"))}).status,
+            404);
+  EXPECT_EQ(parse(get(path, carol)), before);
+}
+
+TEST_F(PortalTest, FlawIdorWrite) {
+  start({"--flaw", "idor-write"});
+  const auto alice = login("alice@acme.test");
+  const auto bob = login("bob@acme.test");
+  const auto carol = login("carol@globex.test");
+  const auto globex = parse(get("/api/records?limit=2", carol))["records"];
+  const auto path = "/api/records/" + std::to_string(globex[0]["id"].get<std::int64_t>());
+  const auto updated = send("PUT", path, {{"title", "owned by acme"}, {"body", "x"}}, bob);
+  ASSERT_EQ(updated.status, 200) << updated.body;
+  const auto changed = parse(get(path, carol));
+  EXPECT_EQ(changed["title"], "owned by acme");
+  EXPECT_EQ(changed["org"], "globex");
+  // Staff bob deletes a globex record he does not own.
+  const auto other = "/api/records/" + std::to_string(globex[1]["id"].get<std::int64_t>());
+  EXPECT_EQ(m_http.request("DELETE", other, std::nullopt, {bearer(bob)}).status, 204);
+  EXPECT_EQ(get(other, carol).status, 404);
+  // Reads stay org-scoped, and within acme the admin-or-owner rule still holds.
+  EXPECT_EQ(get(path, bob).status, 404);
+  const auto alices = parse(send("POST", "/api/records", {{"title", "Alice's"}}, alice))["id"];
+  const auto alices_path = "/api/records/" + std::to_string(alices.get<std::int64_t>());
+  EXPECT_EQ(m_http.request("DELETE", alices_path, std::nullopt, {bearer(bob)}).status, 403);
+  EXPECT_EQ(send("PUT", path, {{"title", "x"}, {"body", "x"}}).status, 401);
+}
+
+// --- filter-tampering -------------------------------------------------------------------------
+
+TEST_F(PortalTest, OrgIdQueryParameterIsIgnored) {
+  start();
+  const auto alice = login("alice@acme.test");
+  const auto plain = parse(get("/api/records?limit=200", alice));
+  const auto tampered =
+      parse(get("/api/records?limit=200&org_id=" + std::to_string(k_globex_id), alice));
+  EXPECT_EQ(tampered, plain);
+  for (const auto& record : tampered["records"]) {
+    EXPECT_EQ(record["org_id"], k_acme_id);
+  }
+}
+
+TEST_F(PortalTest, FlawFilterTampering) {
+  start({"--flaw", "filter-tampering"});
+  const auto alice = login("alice@acme.test");
+  const auto tampered =
+      parse(get("/api/records?limit=200&org_id=" + std::to_string(k_globex_id), alice));
+  ASSERT_EQ(tampered["records"].size(), 50u);
+  for (const auto& record : tampered["records"]) {
+    EXPECT_EQ(record["org"], "globex");
+  }
+  EXPECT_EQ(parse(get("/api/records?limit=1", alice))["records"][0]["org"], "acme");
+  EXPECT_EQ(parse(get("/api/records?limit=1&org_id=abc", alice))["records"][0]["org"], "acme");
+  EXPECT_EQ(get("/api/records?org_id=2").status, 401);
+  // The parameter stays undocumented.
+  const auto doc = parse(get("/openapi.json"));
+  for (const auto& param : doc["paths"]["/api/records"]["get"]["parameters"]) {
+    EXPECT_NE(param["name"], "org_id");
+  }
+}
+
+// --- mass-assignment --------------------------------------------------------------------------
+
+TEST_F(PortalTest, RoleInProfileUpdateIsIgnored) {
+  start();
+  const auto bob = login("bob@acme.test");
+  EXPECT_EQ(patch_me({{"name", "Bob"}, {"role", "admin"}}, bob).status, 204);
+  EXPECT_EQ(parse(get("/api/me", bob))["role"], "staff");
+  EXPECT_EQ(get("/api/admin/users", bob).status, 403);
+}
+
+TEST_F(PortalTest, FlawMassAssignment) {
+  start({"--flaw", "mass-assignment"});
+  const auto bob = login("bob@acme.test");
+  EXPECT_EQ(patch_me({{"name", "Bob"}, {"role", "admin"}}, bob).status, 204);
+  const auto me = parse(get("/api/me", bob));
+  EXPECT_EQ(me["role"], "admin");
+  EXPECT_EQ(me["name"], "Bob");
+  EXPECT_EQ(me["org"], "acme");
+  EXPECT_EQ(get("/api/admin/users", bob).status, 200);
+  // Only valid roles, only with a valid name, and only for oneself.
+  const auto carol = login("carol@globex.test");
+  EXPECT_EQ(patch_me({{"name", "Carol"}, {"role", "root"}}, carol).status, 204);
+  EXPECT_EQ(patch_me({{"role", "admin"}}, carol).status, 400);
+  EXPECT_EQ(parse(get("/api/me", carol))["role"], "staff");
+  EXPECT_EQ(parse(get("/api/me", login("alice@acme.test")))["role"], "admin");
+}
+
+// --- search-leak ------------------------------------------------------------------------------
+
+TEST_F(PortalTest, SearchNeverCrossesOrgs) {
+  start();
+  const auto alice = login("alice@acme.test");
+  for (const auto* query : {"e", "Gdansk", "Margie", "invoice", "a"}) {
+    const auto orgs = search_orgs(query, alice);
+    EXPECT_EQ(orgs.count("globex"), 0u) << query;
+  }
+}
+
+TEST_F(PortalTest, FlawSearchLeak) {
+  start({"--flaw", "search-leak"});
+  const auto alice = login("alice@acme.test");
+  EXPECT_EQ(search_orgs("Gdansk", alice), std::set<std::string>{"globex"});
+  EXPECT_EQ(search_orgs("invoice", alice), (std::set<std::string>{"acme", "globex"}));
+  for (const auto& row : search_results("Gdansk", alice)) {
+    EXPECT_EQ(row["org_id"], k_globex_id);
+  }
+  // The record list and reads stay org-scoped.
+  EXPECT_EQ(parse(get("/api/records?q=Gdansk", alice))["total"], 0);
+  EXPECT_EQ(search("Gdansk", "").status, 401);
+}
+
+// --- no-validation ----------------------------------------------------------------------------
+
+TEST_F(PortalTest, MalformedInputAnswers400WithoutInternals) {
+  start();
+  const auto bob = login("bob@acme.test");
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"POST", "/api/records"}, {"PATCH", "/api/me"}, {"POST", "/api/login"}}) {
+    const auto res = m_http.request(method, path, "{\"title\": ", {bearer(bob)});
+    EXPECT_EQ(res.status, 400) << path;
+    EXPECT_EQ(parse(res), json({{"error", "malformed JSON"}})) << path;
+  }
+  for (const auto* query : {"limit=abc", "offset=x", "limit=", "limit=99999999999999999999"}) {
+    const auto res = get(std::string("/api/records?") + query, bob);
+    EXPECT_EQ(res.status, 400) << query;
+    EXPECT_EQ(res.header("Content-Type"), "application/json") << query;
+  }
+}
+
+TEST_F(PortalTest, FlawNoValidation) {
+  start({"--flaw", "no-validation"});
+  const auto bob = login("bob@acme.test");
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"POST", "/api/records"},
+                                                        {"PATCH", "/api/me"},
+                                                        {"POST", "/api/login"},
+                                                        {"POST", "/api/password-reset"}}) {
+    const auto res = m_http.request(method, path, "{\"title\": ", {bearer(bob)});
+    EXPECT_EQ(res.status, 500) << path;
+    EXPECT_EQ(res.header("Content-Type"), "text/plain") << path;
+    for (const auto* needle : {"terminate called after throwing an instance of 'nlohmann::",
+                               "parse_error", "what():  [json.exception.parse_error.101]", "#0  0x",
+                               "json_body", "testbed/api.cpp:", "httplib::Server::"}) {
+      EXPECT_NE(res.body.find(needle), std::string::npos) << path << " " << needle << "\n"
+                                                          << res.body;
+    }
+  }
+  for (const auto* path :
+       {"/api/records?limit=abc", "/api/records?offset=x", "/api/admin/audit-log?limit=ten"}) {
+    const auto res = get(path, login("alice@acme.test"));
+    EXPECT_EQ(res.status, 500) << path;
+    EXPECT_NE(res.body.find("std::invalid_argument"), std::string::npos) << res.body;
+    EXPECT_NE(res.body.find("stoll"), std::string::npos) << res.body;
+  }
+  // Well-formed but invalid input keeps its 400.
+  EXPECT_EQ(get("/api/records?limit=0", bob).status, 400);
+  EXPECT_EQ(send("POST", "/api/records", {{"title", ""}}, bob).status, 400);
+  EXPECT_EQ(send("POST", "/api/records", json::array(), bob).status, 400);
+  EXPECT_EQ(get("/api/records?limit=5", bob).status, 200);
+}
+
+// --- sql-injection ----------------------------------------------------------------------------
+
+TEST_F(PortalTest, SearchQueryIsBoundNotPasted) {
+  start();
+  const auto alice = login("alice@acme.test");
+  ASSERT_EQ(send("POST", "/api/records", {{"title", "Jazz night catering"}}, alice).status, 201);
+  const auto quote = search("'", alice);
+  EXPECT_EQ(quote.status, 200);
+  EXPECT_EQ(parse(quote), json({{"results", json::array()}}));
+  EXPECT_FALSE(search_results("zz", alice).empty());
+  EXPECT_EQ(search_results("zz%' AND 1=1 AND '%'='", alice).size(),
+            search_results("zz%' AND 1=2 AND '%'='", alice).size());
+  EXPECT_TRUE(search_results("zz%' OR 1=1 OR '%'='", alice).empty());
+}
+
+TEST_F(PortalTest, FlawSqlInjection) {
+  start({"--flaw", "sql-injection"});
+  const auto alice = login("alice@acme.test");
+  ASSERT_EQ(send("POST", "/api/records", {{"title", "Jazz night catering"}}, alice).status, 201);
+  const auto quote = search("'", alice);
+  EXPECT_EQ(quote.status, 500);
+  EXPECT_EQ(parse(quote), json({{"error", "internal error"}})); // no SQLite text
+  const auto jazz = search_results("zz", alice).size();
+  EXPECT_GT(jazz, 0u);
+  EXPECT_EQ(search_results("zz%' AND 1=1 AND '%'='", alice).size(), jazz);
+  EXPECT_EQ(search_results("zz%' AND 1=2 AND '%'='", alice).size(), 0u);
+  const auto all = search_results("zz%' OR 1=1 OR '%'='", alice);
+  EXPECT_EQ(all.size(), 50u);
+  EXPECT_EQ(search_orgs("zz%' OR 1=1 OR '%'='", alice), std::set<std::string>{"acme"});
+  EXPECT_TRUE(m_portal.wait_for_stderr("unrecognized token", std::chrono::seconds(5)));
+  // The record list is still parameterised.
+  EXPECT_EQ(get("/api/records?q=" + url_encode("'"), alice).status, 200);
+}
+
+TEST_F(PortalTest, FlawSqlInjectionCombines) {
+  start({"--flaw", "sql-injection", "--flaw", "no-validation", "--flaw", "search-leak"});
+  const auto alice = login("alice@acme.test");
+  const auto quote = search("'", alice);
+  EXPECT_EQ(quote.status, 500);
+  EXPECT_EQ(parse(quote)["error"], "internal error");
+  EXPECT_NE(parse(quote).value("detail", "").find("unrecognized token"), std::string::npos)
+      << quote.body;
+  EXPECT_EQ(search_orgs("zz%' OR 1=1 OR '%'='", alice), (std::set<std::string>{"acme", "globex"}));
 }
 
 } // namespace
