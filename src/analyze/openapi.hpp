@@ -1,6 +1,7 @@
 #pragma once
 // The API description: operations from an OpenAPI 3 document (JSON or YAML) or from a hand list,
-// and the endpoint patterns of api.public / api.admin_only / api.shared.
+// and the endpoint patterns of api.public / api.admin_only / api.shared. Recordings (HAR, Postman)
+// are read by analyze/har.hpp and analyze/postman.hpp into the same Operation.
 
 #include "util/expected.hpp"
 
@@ -45,11 +46,25 @@ bool is_object_ref_name(std::string_view name);
 bool is_uuid(std::string_view value);
 
 /// Operations of an OpenAPI 3.x document already parsed into JSON, sorted by path, then by method
-/// in the order get, put, post, delete, options, head, patch, trace.
-/// Errors (kind parse) say what is missing.
+/// in the order get, put, post, delete, options, head, patch, trace. Each carries its `params`
+/// (path-item level, overridden by operation level on name + in; `$ref`s resolved; template
+/// parameters the document does not declare added as path parameters), its JSON request body's
+/// schema with local `$ref`s inlined (at most 32 levels deep; a cycle or an unresolvable reference
+/// becomes `{}`; an `allOf` of objects merged), a documented body example, and `read_only`: the
+/// top-level properties marked `readOnly: true` in the request body, in the 200/201 response of
+/// the operation or in that of the GET on the same path. Values of the wrong type are skipped;
+/// nothing throws. Errors (kind parse) say what is missing.
 Expected<std::vector<Operation>> parse_openapi(const nlohmann::json& doc);
 
-/// "GET /api/records/{id}" -> Operation. Errors name the malformed entry.
+/// Sorts `ops` by path, then by method in the order of parse_openapi (other methods last, by name).
+void sort_operations(std::vector<Operation>& ops);
+
+/// Whether the templates `a` and `b` name the same resource: as many segments, template
+/// parameters (`{x}`, whatever their names) at the same positions, other segments equal.
+/// "/api/orgs/{org}" and "/api/orgs/{id}" do; "/api/orgs/{id}" and "/api/orgs/me" do not.
+bool same_shape(std::string_view a, std::string_view b);
+
+/// "GET /api/records/{id}" -> Operation (source "config"). Errors name the malformed entry.
 Expected<Operation> parse_endpoint(std::string_view text);
 
 /// Whether `pattern` ("[METHOD ]/path/glob", `*` one segment, `**` any number) matches the

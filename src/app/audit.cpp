@@ -124,7 +124,7 @@ int run_audit(const Config& config, const AuditOptions& options) {
     else if (options.verbose)
       fmt::print(stderr, "checking {}\n", meta.id);
   };
-  report.checks = checks::run_checks(context, report.gates, progress);
+  report.checks = checks::run_checks(context, report.gates, progress, &report.requests);
   if (tty && !options.verbose)
     fmt::print(stderr, "\r\033[K");
 

@@ -15,9 +15,9 @@
 namespace lg::app {
 namespace {
 
-const std::vector<std::string> k_default_flaws = {"insecure-cookie", "no-security-headers",
-                                                  "open-endpoint",   "idor",
-                                                  "staff-can-admin", "stale-logout"};
+const std::vector<std::string> k_default_flaws = {
+    "insecure-cookie", "no-security-headers", "open-endpoint",   "idor",         "staff-can-admin",
+    "stale-logout",    "filter-tampering",    "mass-assignment", "sql-injection"};
 
 std::string random_password() {
   std::array<unsigned char, 18> bytes{};
@@ -38,7 +38,7 @@ std::string demo_config_yaml(const std::string& base_url, const std::string& rep
     const char* role;
   };
   for (const auto& a : {Demo{"alice", "acme", "admin"}, Demo{"bob", "acme", "staff"},
-                        Demo{"carol", "globex", "staff"}}) {
+                        Demo{"carol", "globex", "staff"}, Demo{"dave", "globex", "admin"}}) {
     std::string email = fmt::format("{}@{}.test", a.name, a.org);
     accounts +=
         fmt::format("  - name: {}\n    org: {}\n    role: {}\n    email: {}\n"
@@ -49,7 +49,7 @@ std::string demo_config_yaml(const std::string& base_url, const std::string& rep
   return fmt::format(R"(# The configuration `launchgate demo` audits the sample portal with.
 target:
   base_url: {}
-  max_rps: 50
+  max_rps: 500
 accounts:
 {}api:
   openapi: /openapi.json
@@ -97,6 +97,8 @@ int run_demo(const DemoOptions& options) {
     return 3;
   }
   AuditOptions audit = options.audit;
+  // The demo's portal is its own throwaway copy: the write checks run against it too.
+  audit.allow_writes = true;
   bool html_asked =
       std::any_of(audit.output.files.begin(), audit.output.files.end(), [](const std::string& f) {
         return format_for_file(f, report::Format::text) == report::Format::html;

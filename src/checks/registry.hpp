@@ -6,6 +6,7 @@
 #include "engine/context.hpp"
 
 #include <functional>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,11 +25,22 @@ const std::vector<Implementation>& implementations();
 
 /// Runs every catalog check of `gates` (all gates when empty), in catalog order. A check that
 /// throws becomes `error` with the message. `progress` (may be empty) hears each id before it runs.
+/// `requests` (may be null) receives how many HTTP requests each gate sent.
 std::vector<CheckResult> run_checks(engine::Context& context, const std::vector<std::string>& gates,
-                                    const std::function<void(const CheckMeta&)>& progress = {});
+                                    const std::function<void(const CheckMeta&)>& progress = {},
+                                    std::map<std::string, int>* requests = nullptr);
 
 // The checks (one file each under checks/<gate>/).
 CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta& meta);
+CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMeta& meta);
+CheckResult run_access_cross_tenant_write(engine::Context& context, const CheckMeta& meta);
+CheckResult run_access_mass_assignment(engine::Context& context, const CheckMeta& meta);
+CheckResult run_access_filter_tampering(engine::Context& context, const CheckMeta& meta);
+CheckResult run_access_role_escalation(engine::Context& context, const CheckMeta& meta);
+CheckResult run_input_malformed(engine::Context& context, const CheckMeta& meta);
+CheckResult run_input_injection(engine::Context& context, const CheckMeta& meta);
+CheckResult run_input_error_disclosure(engine::Context& context, const CheckMeta& meta);
+CheckResult run_input_oversize(engine::Context& context, const CheckMeta& meta);
 CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& meta);
 CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);

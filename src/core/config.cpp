@@ -57,6 +57,26 @@ std::vector<Key> recipe_keys(bool with_token) {
   return keys;
 }
 
+/// `accounts[].login`: a request recipe, `basic` or `api_key`; build_login() checks that exactly
+/// one style is given and that a request has its `path`.
+std::vector<Key> login_keys() {
+  auto keys = recipe_keys(true);
+  for (auto& key : keys)
+    key.required = false;
+  keys.push_back({"csrf",
+                  Kind::map,
+                  {{"page", Kind::string}, {"field", Kind::string}, {"header", Kind::string}}});
+  keys.push_back({"basic",
+                  Kind::map,
+                  {{"username", Kind::string, {}, true}, {"password", Kind::string, {}, true}}});
+  keys.push_back(
+      {"api_key",
+       Kind::map,
+       {{"header", Kind::string}, {"query", Kind::string}, {"value", Kind::string, {}, true}}});
+  keys.push_back({"check", Kind::string});
+  return keys;
+}
+
 const std::vector<Key>& schema() {
   static const std::vector<Key> k_keys = {
       {"target",
@@ -74,7 +94,7 @@ const std::vector<Key>& schema() {
         {"org", Kind::string, {}, true},
         {"role", Kind::string, {}, true},
         {"email", Kind::string},
-        {"login", Kind::map, recipe_keys(true), true}}},
+        {"login", Kind::map, login_keys(), true}}},
       {"api",
        Kind::map,
        {{"openapi", Kind::string},
@@ -83,7 +103,8 @@ const std::vector<Key>& schema() {
         {"endpoints", Kind::string_list},
         {"admin_only", Kind::string_list},
         {"public", Kind::string_list},
-        {"shared", Kind::string_list}}},
+        {"shared", Kind::string_list},
+        {"object_refs", Kind::string_list}}},
       {"auth",
        Kind::map,
        {{"logout", Kind::map, recipe_keys(false)},
@@ -440,6 +461,115 @@ long long parse_duration_ms(const std::string& s) {
   return static_cast<long long>(v * factor);
 }
 
+/// True when `name` is an HTTP header name (RFC 9110 token).
+bool is_header_name(std::string_view name) {
+  static constexpr std::string_view k_punct = "!#$%&'*+-.^_`|~";
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+           k_punct.find(ch) != std::string_view::npos;
+  });
+}
+
+/// `login`: exactly one style — a request (method, path, json|form, token, csrf), basic or
+/// api_key — with what that style needs. Messages never show a value: it may be a secret.
+void build_login(const YAML::Node& login, Account& acc, Validator& v) {
+  std::string request_key;
+  for (const char* key : {"path", "method", "json", "form", "headers", "token", "csrf"})
+    if (request_key.empty() && has(login, key))
+      request_key = key;
+  std::vector<std::string> styles;
+  if (!request_key.empty())
+    styles.push_back(fmt::format("'{}' (a login request)", request_key));
+  for (const char* key : {"basic", "api_key"})
+    if (has(login, key))
+      styles.push_back(fmt::format("'{}'", key));
+  if (styles.size() != 1) {
+    v.add(login, styles.empty()
+                     ? std::string("login needs one of: a request (path, with json or form), "
+                                   "basic: {username, password}, or api_key: {header|query, value}")
+                     : fmt::format("login mixes {} and {}: give exactly one of a request (path), "
+                                   "basic or api_key",
+                                   styles[0], styles[1]));
+    return;
+  }
+
+  if (!request_key.empty()) {
+    acc.login_style = LoginStyle::recipe;
+    acc.login = recipe(login);
+    if (!has(login, "path"))
+      v.add(login, "login is missing the required key 'path' (or give basic: or api_key:)");
+    if (has(login, "json") && has(login, "form"))
+      v.add(get(login, "form"), "login has both json and form: give one body");
+    if (has(login, "check"))
+      v.add(get(login, "check"), "login.check is for basic and api_key logins; a login request "
+                                 "is judged by its answer");
+    acc.token_path = scalar(get(login, "token"));
+    if (!acc.token_path.empty() && !acc.token_path.starts_with('$'))
+      v.add(get(login, "token"), "login.token must be a JSON path starting with $, like $.token");
+    if (has(login, "csrf")) {
+      const auto csrf = get(login, "csrf");
+      CsrfSource source{scalar(get(csrf, "page"), acc.login.path), scalar(get(csrf, "field")),
+                        scalar(get(csrf, "header"))};
+      for (const char* key : {"page", "field", "header"})
+        if (has(csrf, key) && trim(scalar(get(csrf, key))).empty())
+          v.add(get(csrf, key), fmt::format("login.csrf.{} must not be empty", key));
+      if (!source.header.empty() && !is_header_name(source.header))
+        v.add(get(csrf, "header"), "login.csrf.header must be a header name, like X-CSRF-Token");
+      if (!has(login, "form") && source.header.empty())
+        v.add(csrf, "login.csrf needs login.form (the token is posted as a form field) or "
+                    "csrf.header (the token is sent in that header)");
+      acc.csrf = std::move(source);
+    }
+    return;
+  }
+
+  // basic and api_key send nothing to log in; `login` becomes the optional check, a GET.
+  acc.login = RequestRecipe{};
+  acc.login.method = "GET";
+  acc.login.path = scalar(get(login, "check"));
+  if (has(login, "check") && trim(acc.login.path).empty())
+    v.add(get(login, "check"), "login.check must be a path on the target, like /api/me");
+  if (has(login, "basic")) {
+    acc.login_style = LoginStyle::basic;
+    const auto basic = get(login, "basic");
+    acc.basic_username = scalar(get(basic, "username"));
+    acc.basic_password = scalar(get(basic, "password"));
+    if (acc.basic_username.empty())
+      v.add(get(basic, "username"), "login.basic.username is empty");
+    else if (acc.basic_username.find(':') != std::string::npos)
+      v.add(get(basic, "username"), "login.basic.username cannot contain ':' (RFC 7617)");
+    if (acc.basic_password.empty())
+      v.add(get(basic, "password"), "login.basic.password is empty");
+    return;
+  }
+  acc.login_style = LoginStyle::api_key;
+  const auto key = get(login, "api_key");
+  acc.api_key_header = scalar(get(key, "header"));
+  acc.api_key_query = scalar(get(key, "query"));
+  acc.api_key = scalar(get(key, "value"));
+  if (has(key, "header") == has(key, "query"))
+    v.add(key, "login.api_key needs exactly one of header (a header name) or query (a query "
+               "parameter name)");
+  else if (has(key, "header") && !is_header_name(acc.api_key_header))
+    v.add(get(key, "header"), "login.api_key.header must be a header name, like X-Api-Key");
+  else if (has(key, "query")) {
+    // The request log and the evidence show URLs through redact_url(), which hides the values
+    // of credential-like parameter names only: any other name would show the key.
+    const std::string probe = "launchgate-probe-value";
+    if (acc.api_key_query.empty())
+      v.add(get(key, "query"), "login.api_key.query must not be empty");
+    else if (redact_url(fmt::format("http://h/?{}={}", url_encode(acc.api_key_query), probe))
+                 .find(probe) != std::string::npos)
+      v.add(get(key, "query"),
+            fmt::format("login.api_key.query '{}' would show the key in request logs: launchgate "
+                        "redacts only query parameters whose names contain key, token, secret, "
+                        "auth, sig, jwt, credential (…); send the key in a header instead",
+                        acc.api_key_query));
+  }
+  if (acc.api_key.empty())
+    v.add(get(key, "value"), "login.api_key.value is empty");
+}
+
 void build(const YAML::Node& root, Config& c, Validator& v) {
   const auto& t = get(root, "target");
   c.target.base_url = scalar(get(t, "base_url"));
@@ -492,13 +622,8 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
       acc.role = scalar(get(a, "role"));
       acc.email = scalar(get(a, "email"));
       acc.line = a.Mark().line + 1;
-      if (has(a, "login")) {
-        acc.login = recipe(get(a, "login"));
-        acc.token_path = scalar(get(get(a, "login"), "token"));
-        if (!acc.token_path.empty() && !acc.token_path.starts_with('$'))
-          v.add(get(get(a, "login"), "token"),
-                "login.token must be a JSON path starting with $, like $.token");
-      }
+      if (has(a, "login"))
+        build_login(get(a, "login"), acc, v);
       for (const auto& other : c.accounts)
         if (other.name == acc.name)
           v.add(get(a, "name"), fmt::format("account name '{}' is used twice", acc.name));
@@ -521,11 +646,18 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   c.api.admin_only = strings(get(api, "admin_only"));
   c.api.public_ = strings(get(api, "public"));
   c.api.shared = strings(get(api, "shared"));
-  for (const char* unsupported : {"har", "postman"})
-    if (has(api, unsupported))
-      v.add(get(api, unsupported), fmt::format("api.{} is not supported yet; use api.openapi or "
-                                               "api.endpoints",
-                                               unsupported));
+  c.api.har = scalar(get(api, "har"));
+  c.api.postman = scalar(get(api, "postman"));
+  for (const char* file : {"har", "postman"})
+    if (has(api, file) && trim(scalar(get(api, file))).empty())
+      v.add(get(api, file), fmt::format("api.{} must name a file (relative to the config)", file));
+  c.api.object_refs = strings(get(api, "object_refs"));
+  if (has(api, "object_refs"))
+    for (const auto& item : get(api, "object_refs"))
+      if (trim(item.Scalar()).empty())
+        v.add(item, "api.object_refs entries must be parameter or field names, not empty");
+  for (auto& name : c.api.object_refs)
+    name = std::string(trim(name));
 
   const auto& auth = get(root, "auth");
   if (has(auth, "logout"))

@@ -22,15 +22,38 @@ struct RequestRecipe {
   std::map<std::string, std::string> headers; ///< extra request headers
 };
 
+/// How an account logs in (`login:` holds exactly one of these styles).
+enum class LoginStyle {
+  recipe,  ///< a request (`method`, `path`, `json`|`form`); the session is its cookies or a token
+  basic,   ///< HTTP Basic on every request; nothing is sent to log in
+  api_key, ///< a key in a header or in the query string of every request
+};
+
+/// `login.csrf`: a page fetched before the login request, whose anti-CSRF token is posted along.
+struct CsrfSource {
+  std::string page;   ///< path of the page (GET) that holds the token, e.g. /login
+  std::string field;  ///< form field to find and post it under; empty: the common names
+  std::string header; ///< also send the token in this request header; empty: not
+};
+
 struct Account {
   std::string name;
   std::string org;
   std::string role;
   std::string email;
+  LoginStyle login_style = LoginStyle::recipe;
+  /// recipe: the login request. basic and api_key: the optional `check`, a GET of `path` that
+  /// must answer 2xx (`path` empty when there is no check).
   RequestRecipe login;
   std::string token_path; ///< JSON path ($.a.b) of a bearer token in the login response; empty:
                           ///< the session is the cookie jar
-  int line = 0;           ///< where the account is defined, for messages
+  std::optional<CsrfSource> csrf; ///< recipe only
+  std::string basic_username;     ///< basic
+  std::string basic_password;     ///< basic
+  std::string api_key_header;     ///< api_key: the header that carries it, or
+  std::string api_key_query;      ///< api_key: the query parameter that carries it
+  std::string api_key;            ///< api_key: the value
+  int line = 0;                   ///< where the account is defined, for messages
 };
 
 struct TargetConfig {

@@ -65,13 +65,16 @@ Expected<net::HttpResponse> GuardedHttpClient::send(const net::HttpRequest& requ
   ++m_total;
   auto result = m_inner.send(request);
   if (m_log) {
+    // Probes send 16 KiB query values: a log line shows the first 200 characters of the URL.
+    std::string url = redact_url(request.url);
+    if (url.size() > 200)
+      url = fmt::format("{}… ({} characters)", url.substr(0, 200), url.size());
     if (result)
-      m_log(fmt::format("{} {} -> {} ({:.0f} ms, {} bytes{})", request.method,
-                        redact_url(request.url), result->status, result->elapsed_ms,
-                        result->body.size(), result->truncated ? ", truncated" : ""));
+      m_log(fmt::format("{} {} -> {} ({:.0f} ms, {} bytes{})", request.method, url, result->status,
+                        result->elapsed_ms, result->body.size(),
+                        result->truncated ? ", truncated" : ""));
     else
-      m_log(fmt::format("{} {} -> error: {}", request.method, redact_url(request.url),
-                        result.error().message));
+      m_log(fmt::format("{} {} -> error: {}", request.method, url, result.error().message));
   }
   return result;
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -83,6 +84,7 @@ struct Report {
   std::vector<std::string> gates; ///< the gates that were asked for
   std::vector<CheckResult> checks;
   Verdict verdict = Verdict::incomplete;
+  std::map<std::string, int> requests; ///< HTTP requests each gate sent (gates that sent any)
 };
 
 /// The verdict of the design: not_ready when a critical or high check fails or errors; else

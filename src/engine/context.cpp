@@ -3,6 +3,11 @@
 
 #include "engine/context.hpp"
 
+#include "analyze/har.hpp"
+#include "analyze/postman.hpp"
+#include "engine/harvest.hpp"
+#include "util/text.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
@@ -26,6 +31,14 @@ Expected<net::HttpResponse> Context::anonymous(const std::string& method, const 
   request.url = url(path);
   request.headers.push_back({"Accept", "application/json, text/html;q=0.9"});
   return m_http.send_following(std::move(request));
+}
+
+Context::~Context() = default;
+
+const Harvest& Context::harvest() {
+  if (!m_harvest)
+    m_harvest = std::make_unique<Harvest>(Harvest::run(*this));
+  return *m_harvest;
 }
 
 Expected<Session*> Context::session(const std::string& name) {
@@ -53,8 +66,98 @@ Expected<const std::vector<analyze::Operation>*> Context::operations() {
   return &m_operations->value();
 }
 
+namespace {
+
+constexpr std::uintmax_t k_max_api_file_bytes = std::uintmax_t{64} << 20;
+
+/// The text of the file `path` given as api.`key`, at most 64 MiB.
+Expected<std::string> read_api_file(const char* key, const std::string& path) {
+  std::error_code ec;
+  bool regular = std::filesystem::is_regular_file(path, ec);
+  auto size = regular ? std::filesystem::file_size(path, ec) : 0;
+  if (!regular || ec)
+    return unexpected(ErrorKind::io,
+                      fmt::format("cannot read api.{} file {}: {}", key, path,
+                                  ec ? ec.message() : std::string("not a regular file")));
+  if (size > k_max_api_file_bytes)
+    return unexpected(ErrorKind::budget,
+                      fmt::format("api.{} file {} is {} MiB; launchgate reads at most {} MiB", key,
+                                  path, size >> 20, k_max_api_file_bytes >> 20));
+  std::ifstream in(path, std::ios::binary);
+  std::string text(static_cast<size_t>(size), '\0');
+  if (!in || !in.read(text.data(), static_cast<std::streamsize>(text.size())))
+    return unexpected(ErrorKind::io, fmt::format("cannot read api.{} file {}", key, path));
+  return text;
+}
+
+/// The JSON document of the api.`key` file `path`.
+Expected<nlohmann::json> read_api_json(const char* key, const std::string& path) {
+  auto text = LG_TRY(read_api_file(key, path));
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    return unexpected(ErrorKind::parse,
+                      fmt::format("api.{} file {} is not valid JSON: {}", key, path, e.what()));
+  }
+}
+
+/// Copies the examples and body example of the recorded operation `from` into `into` (same
+/// method, same shape of path) where `into` has none; `into` keeps its own parameters.
+void add_recorded_examples(analyze::Operation& into, const analyze::Operation& from) {
+  auto example_of = [&](const std::string& name, const std::string& in) -> std::string {
+    for (const auto& p : from.params)
+      if (p.in == in && (in == "header" ? iequals(p.name, name) : p.name == name))
+        return p.example;
+    return "";
+  };
+  for (auto& p : into.params) {
+    if (!p.example.empty())
+      continue;
+    std::string name = p.name;
+    if (p.in == "path") { // the same position may carry another name in the recording
+      auto at = std::find(into.path_params.begin(), into.path_params.end(), p.name);
+      auto index = static_cast<size_t>(at - into.path_params.begin());
+      if (at == into.path_params.end() || index >= from.path_params.size())
+        continue;
+      name = from.path_params[index];
+    }
+    p.example = example_of(name, p.in);
+    p.object_ref = p.object_ref || analyze::is_uuid(p.example);
+  }
+  if (into.body_example.is_null() && !from.body_example.is_null())
+    into.body_example = from.body_example;
+}
+
+/// The operation of `ops` that `method` `path` names: the same template, else the same shape.
+analyze::Operation* find_operation(std::vector<analyze::Operation>& ops, const std::string& method,
+                                   const std::string& path) {
+  auto same = [&](bool exact) {
+    return std::find_if(ops.begin(), ops.end(), [&](const analyze::Operation& o) {
+      return o.method == method && (exact ? o.path == path : analyze::same_shape(o.path, path));
+    });
+  };
+  auto it = same(true);
+  if (it == ops.end())
+    it = same(false);
+  return it == ops.end() ? nullptr : &*it;
+}
+
+/// Adds the operations of a recording: known ones lend their examples, others are appended.
+void merge_recorded(std::vector<analyze::Operation>& ops,
+                    std::vector<analyze::Operation> recorded) {
+  for (auto& r : recorded) {
+    if (auto* known = find_operation(ops, r.method, r.path))
+      add_recorded_examples(*known, r);
+    else
+      ops.push_back(std::move(r));
+  }
+}
+
+} // namespace
+
 Expected<std::vector<analyze::Operation>> Context::load_operations() {
   std::vector<analyze::Operation> ops;
+  std::vector<std::string> empty_sources; // named in the error when nothing is found
   const auto& api = m_config.api;
   if (!api.openapi.empty()) {
     std::string text;
@@ -71,13 +174,7 @@ Expected<std::vector<analyze::Operation>> Context::load_operations() {
                                       response->status));
       text = std::move(response->body);
     } else {
-      std::string path = m_config.resolve_path(api.openapi);
-      std::ifstream in(path, std::ios::binary);
-      if (!in)
-        return unexpected(ErrorKind::io, fmt::format("cannot read api.openapi file {}", path));
-      std::stringstream ss;
-      ss << in.rdbuf();
-      text = ss.str();
+      text = LG_TRY(read_api_file("openapi", m_config.resolve_path(api.openapi)));
     }
     auto doc = parse_yaml_document(text);
     if (!doc)
@@ -90,16 +187,45 @@ Expected<std::vector<analyze::Operation>> Context::load_operations() {
                         fmt::format("{}: {}", api.openapi, parsed.error().message));
     ops = std::move(*parsed);
   }
+  if (!api.har.empty()) {
+    std::string path = m_config.resolve_path(api.har);
+    auto doc = LG_TRY(read_api_json("har", path));
+    auto recorded = analyze::parse_har(doc, m_config.target.base_url);
+    if (!recorded)
+      return unexpected(ErrorKind::parse,
+                        fmt::format("api.har file {}: {}", path, recorded.error().message));
+    if (recorded->empty())
+      empty_sources.push_back(fmt::format("api.har file {} holds no API request", path));
+    merge_recorded(ops, std::move(*recorded));
+  }
+  if (!api.postman.empty()) {
+    std::string path = m_config.resolve_path(api.postman);
+    auto doc = LG_TRY(read_api_json("postman", path));
+    auto recorded = analyze::parse_postman(doc);
+    if (!recorded)
+      return unexpected(ErrorKind::parse,
+                        fmt::format("api.postman file {}: {}", path, recorded.error().message));
+    if (recorded->empty())
+      empty_sources.push_back(fmt::format("api.postman file {} holds no request", path));
+    merge_recorded(ops, std::move(*recorded));
+  }
   for (const auto& text : api.endpoints) {
     auto op = LG_TRY(analyze::parse_endpoint(text));
-    bool known = std::any_of(ops.begin(), ops.end(), [&](const analyze::Operation& o) {
-      return o.method == op.method && o.path == op.path;
-    });
-    if (!known)
+    if (find_operation(ops, op.method, op.path) == nullptr)
       ops.push_back(std::move(op));
   }
-  if (ops.empty())
-    return unexpected(ErrorKind::config, "no API description: set api.openapi or api.endpoints");
+  for (auto& op : ops)
+    for (auto& p : op.params)
+      if (std::any_of(api.object_refs.begin(), api.object_refs.end(),
+                      [&](const std::string& name) { return iequals(name, p.name); }))
+        p.object_ref = true;
+  if (ops.empty()) {
+    std::string message =
+        "no API description: set api.openapi, api.har, api.postman or api.endpoints";
+    for (const auto& note : empty_sources)
+      message += fmt::format("; {}", note);
+    return unexpected(ErrorKind::config, message);
+  }
   return ops;
 }
 

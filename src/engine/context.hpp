@@ -31,9 +31,14 @@ struct RunOptions {
   std::function<void(const std::string&)> log; ///< request log lines (redacted); may be empty
 };
 
+class Harvest;
+
 class Context {
 public:
   Context(const Config& config, Services services, RunOptions options);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
 
   const Config& config() const { return m_config; }
   const RunOptions& options() const { return m_options; }
@@ -49,8 +54,21 @@ public:
   /// remembered and returned again without a second attempt.
   Expected<Session*> session(const std::string& name);
 
-  /// The operations of the API description (api.openapi or api.endpoints), loaded once.
+  /// The operations of the API description (api.openapi, api.har, api.postman and
+  /// api.endpoints, merged), loaded once.
   Expected<const std::vector<analyze::Operation>*> operations();
+
+  /// What every account legitimately reads (engine/harvest.hpp), gathered on first use.
+  const Harvest& harvest();
+
+  /// A value made once per run by `make` and kept under `key`: work the checks of one gate
+  /// share (the input gate's probes).
+  template <class T, class Make> T& memo(const std::string& key, Make make) {
+    auto& slot = m_memo[key];
+    if (!slot)
+      slot = std::make_shared<T>(make());
+    return *static_cast<T*>(slot.get());
+  }
 
 private:
   Expected<std::vector<analyze::Operation>> load_operations();
@@ -61,6 +79,8 @@ private:
   std::map<std::string, std::unique_ptr<Session>> m_sessions;
   std::map<std::string, Error> m_login_errors;
   std::optional<Expected<std::vector<analyze::Operation>>> m_operations;
+  std::unique_ptr<Harvest> m_harvest;
+  std::map<std::string, std::shared_ptr<void>> m_memo;
 };
 
 // ---- building results --------------------------------------------------------------------------

@@ -89,6 +89,8 @@ nlohmann::ordered_json report_document(const Report& report) {
   doc["gates"] = report.gates;
   doc["started_at"] = report.started_at;
   doc["duration_ms"] = report.duration_ms;
+  if (!report.requests.empty())
+    doc["requests"] = report.requests;
   doc["verdict"] = to_string(report.verdict);
   doc["summary"] = {
       {"pass", s.pass}, {"fail", s.fail}, {"warn", s.warn}, {"skip", s.skip}, {"error", s.error}};

@@ -241,6 +241,12 @@ void header(Writer& w, const Report& r) {
               fmt::format("{}, took {}", r.started_at.empty() ? "(unknown)" : r.started_at,
                           duration_text(r.duration_ms)));
   w.paragraph("  gates    ", 11, 11, gates.empty() ? "(none)" : gates);
+  if (!r.requests.empty()) {
+    std::string sent;
+    for (const auto& [gate, n] : r.requests)
+      sent += fmt::format("{}{} {}", sent.empty() ? "" : ", ", gate, n);
+    w.paragraph("  requests ", 11, 11, sent);
+  }
   w.line();
 
   std::string big = spaced_caps(verdict_title(r.verdict));

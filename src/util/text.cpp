@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstdint>
 #include <fmt/format.h>
 
 namespace lg {
@@ -58,6 +59,22 @@ std::vector<std::string_view> split(std::string_view s, char sep) {
     out.push_back(s.substr(start, pos - start));
     start = pos + 1;
   }
+}
+
+std::string base64_encode(std::string_view data) {
+  static constexpr std::string_view k_digits =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((data.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < data.size(); i += 3) {
+    size_t left = std::min<size_t>(3, data.size() - i);
+    uint32_t group = 0;
+    for (size_t j = 0; j < 3; ++j)
+      group = (group << 8) | (j < left ? static_cast<unsigned char>(data[i + j]) : 0u);
+    for (size_t j = 0; j < 4; ++j)
+      out += j <= left ? k_digits[(group >> (18 - 6 * j)) & 0x3F] : '=';
+  }
+  return out;
 }
 
 std::string sha256_hex(std::string_view data) {

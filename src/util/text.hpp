@@ -20,6 +20,9 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 /// True when `s` starts with `prefix` ignoring ASCII case.
 bool istarts_with(std::string_view s, std::string_view prefix);
 
+/// Standard base64 of `data` (RFC 4648 section 4, with '=' padding), e.g. for HTTP Basic.
+std::string base64_encode(std::string_view data);
+
 /// Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 

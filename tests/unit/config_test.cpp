@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <fmt/format.h>
 
 namespace lg {
 namespace {
@@ -246,6 +247,120 @@ TEST(Config, ScopeMayNamePorts) {
   auto d = parse_config("target:\n  base_url: http://a.test:8080\n  scope: [a.test:9090]\n",
                         "f.yaml", "");
   EXPECT_FALSE(d);
+}
+
+// ---- login styles -----------------------------------------------------------------------------
+
+/// A config whose account alice logs in by `login` (flow YAML), on line 4.
+Expected<Config> with_login(const std::string& login) {
+  return parse_config(fmt::format("target:\n  base_url: http://a.test\naccounts:\n"
+                                  "  - {{name: alice, org: acme, role: admin, login: {}}}\n",
+                                  login),
+                      "f.yaml", "");
+}
+
+TEST(ConfigLogin, ACsrfFormLogin) {
+  auto c = with_login("{method: POST, path: /login, form: {email: a@acme.test, password: pw}, "
+                      "csrf: {page: /signin, field: csrf_token, header: X-CSRF-Token}}");
+  ASSERT_TRUE(c) << c.error().message;
+  const auto& a = c->accounts[0];
+  EXPECT_EQ(a.login_style, LoginStyle::recipe);
+  EXPECT_EQ(a.login.path, "/login");
+  ASSERT_TRUE(a.csrf);
+  EXPECT_EQ(a.csrf->page, "/signin");
+  EXPECT_EQ(a.csrf->field, "csrf_token");
+  EXPECT_EQ(a.csrf->header, "X-CSRF-Token");
+  // The page defaults to the login path; the field to the common names.
+  auto d = with_login("{path: /login, form: {u: a}, csrf: {}}");
+  ASSERT_TRUE(d) << d.error().message;
+  EXPECT_EQ(d->accounts[0].csrf->page, "/login");
+  EXPECT_EQ(d->accounts[0].csrf->field, "");
+}
+
+TEST(ConfigLogin, BasicAndApiKeyLogins) {
+  setenv("LG_TEST_BASIC", "b-secret", 1);
+  auto b = with_login("{basic: {username: alice, password: \"${LG_TEST_BASIC}\"}, check: /api/me}");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->accounts[0].login_style, LoginStyle::basic);
+  EXPECT_EQ(b->accounts[0].basic_username, "alice");
+  EXPECT_EQ(b->accounts[0].basic_password, "b-secret");
+  EXPECT_EQ(b->accounts[0].login.method, "GET");
+  EXPECT_EQ(b->accounts[0].login.path, "/api/me");
+  auto h = with_login("{api_key: {header: X-Api-Key, value: k1}}");
+  ASSERT_TRUE(h) << h.error().message;
+  EXPECT_EQ(h->accounts[0].login_style, LoginStyle::api_key);
+  EXPECT_EQ(h->accounts[0].api_key_header, "X-Api-Key");
+  EXPECT_EQ(h->accounts[0].api_key, "k1");
+  EXPECT_EQ(h->accounts[0].login.path, "");
+  auto q = with_login("{api_key: {query: access_token, value: k2}}");
+  ASSERT_TRUE(q) << q.error().message;
+  EXPECT_EQ(q->accounts[0].api_key_query, "access_token");
+}
+
+TEST(ConfigLogin, MixturesAndMissingStylesAreErrorsWithFileLine) {
+  auto mixed = with_login("{path: /login, json: {}, basic: {username: a, password: b}}");
+  ASSERT_FALSE(mixed);
+  EXPECT_NE(mixed.error().message.find("f.yaml:4:"), std::string::npos) << mixed.error().message;
+  EXPECT_NE(mixed.error().message.find("login mixes 'path' (a login request) and 'basic'"),
+            std::string::npos)
+      << mixed.error().message;
+  auto both = with_login("{basic: {username: a, password: b}, api_key: {header: X-K, value: v}}");
+  ASSERT_FALSE(both);
+  EXPECT_NE(both.error().message.find("login mixes 'basic' and 'api_key'"), std::string::npos)
+      << both.error().message;
+  auto none = with_login("{check: /api/me}");
+  ASSERT_FALSE(none);
+  EXPECT_NE(none.error().message.find("f.yaml:4:"), std::string::npos);
+  EXPECT_NE(none.error().message.find("login needs one of"), std::string::npos)
+      << none.error().message;
+  auto no_path = with_login("{form: {u: a}, csrf: {page: /login}}");
+  ASSERT_FALSE(no_path);
+  EXPECT_NE(no_path.error().message.find("login is missing the required key 'path'"),
+            std::string::npos)
+      << no_path.error().message;
+}
+
+TEST(ConfigLogin, EachStyleNeedsItsFields) {
+  struct Case {
+    const char* login;
+    const char* message;
+  };
+  for (const auto& [login, message] : std::initializer_list<Case>{
+           {"{basic: {username: a}}", "login.basic is missing the required key 'password'"},
+           {"{basic: {username: 'a:b', password: p}}", "cannot contain ':'"},
+           {"{basic: {username: a, password: ''}}", "login.basic.password is empty"},
+           {"{api_key: {value: v}}", "exactly one of header"},
+           {"{api_key: {header: X-K, query: key, value: v}}", "exactly one of header"},
+           {"{api_key: {header: X-K}}", "login.api_key is missing the required key 'value'"},
+           {"{api_key: {header: 'X K', value: v}}", "must be a header name"},
+           {"{api_key: {query: appid, value: v}}", "'appid' would show the key in request logs"},
+           {"{api_key: {header: X-K, value: v}, check: ''}", "login.check must be a path"},
+           {"{path: /login, json: {}, check: /api/me}", "login.check is for basic and api_key"},
+           {"{path: /login, json: {a: 1}, form: {b: 2}}", "both json and form"},
+           {"{path: /login, json: {}, csrf: {page: /login}}", "login.csrf needs login.form"},
+           {"{path: /login, form: {}, csrf: {field: ''}}", "login.csrf.field must not be empty"},
+           {"{path: /login, form: {}, csrf: {header: 'a b'}}", "must be a header name"},
+           {"{path: /login, form: {}, csrf: {tokn: x}}",
+            "unknown key 'tokn' in accounts[0].login.csrf"},
+       }) {
+    auto c = with_login(login);
+    ASSERT_FALSE(c) << login;
+    EXPECT_NE(c.error().message.find("f.yaml:4:"), std::string::npos) << c.error().message;
+    EXPECT_NE(c.error().message.find(message), std::string::npos) << c.error().message;
+  }
+}
+
+TEST(ConfigLogin, ErrorsNeverEchoASecret) {
+  setenv("LG_TEST_KEY", "super-secret-key-value", 1);
+  for (const char* login : {"{api_key: {query: appid, value: \"${LG_TEST_KEY}\"}}",
+                            "{basic: {username: 'a:b', password: \"${LG_TEST_KEY}\"}}",
+                            "{api_key: {value: \"${LG_TEST_KEY}\"}}",
+                            "{path: /l, form: {p: \"${LG_TEST_KEY}\"}, basic: {username: u, "
+                            "password: \"${LG_TEST_KEY}\"}}"}) {
+    auto c = with_login(login);
+    ASSERT_FALSE(c) << login;
+    EXPECT_EQ(c.error().message.find("super-secret"), std::string::npos) << c.error().message;
+  }
 }
 
 } // namespace

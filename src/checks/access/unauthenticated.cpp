@@ -6,6 +6,7 @@
 
 #include "analyze/openapi.hpp"
 #include "checks/registry.hpp"
+#include "engine/replay.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -101,9 +102,10 @@ std::string absent_id_like(const std::string& sample) {
 
 CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta& meta) {
   const auto& api = context.config().api;
-  if (api.openapi.empty() && api.endpoints.empty())
+  if (api.openapi.empty() && api.endpoints.empty() && api.har.empty() && api.postman.empty())
     return engine::skipped(meta, SkipKind::not_configured,
-                           "no API description: set api.openapi or api.endpoints");
+                           "no API description: set api.openapi, api.har, api.postman or "
+                           "api.endpoints");
   auto ops = context.operations();
   if (!ops)
     return engine::errored(meta, ops.error().message);
@@ -131,10 +133,11 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
       continue;
     }
     bool write = !is_read(op.method);
-    // Writes only with --allow-writes, and only where an id that no object has can be given:
-    // PUT, PATCH or DELETE on a whole collection could change real data.
-    if (write &&
-        (!context.options().allow_writes || (op.method != "POST" && op.path_params.empty()))) {
+    // Writes only with --allow-writes, and only where an id that no object has can be given or
+    // the body changes nothing: PUT or DELETE on a whole collection could change real data; an
+    // empty PATCH cannot.
+    bool collection_write = (op.method == "PUT" || op.method == "DELETE") && op.path_params.empty();
+    if (write && (!context.options().allow_writes || collection_write)) {
       ++writes_skipped;
       continue;
     }
@@ -191,7 +194,9 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
                   {"as", "anonymous"},
                   {"status", status},
                   {"bytes", response->body.size()},
-                  {"content_type", response->header("Content-Type").value_or("")}};
+                  {"content_type", response->header("Content-Type").value_or("")},
+                  {"excerpt", engine::excerpt(response->body)},
+                  {"curl", engine::curl_command(request, "")}};
     f.fingerprint = make_fingerprint(meta.id, {op.method, op.path});
     serious = serious || bad;
     findings.push_back(std::move(f));
@@ -204,7 +209,7 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
   if (writes_skipped > 0)
     summary += fmt::format("; {} write operation(s) not probed ({})", writes_skipped,
                            context.options().allow_writes
-                               ? "PUT, PATCH and DELETE without an id could change real data"
+                               ? "PUT and DELETE without an id could change real data"
                                : "read-only run; --allow-writes probes them with an empty body "
                                  "and an id of the same shape that no object has");
   if (!unexamined.empty())

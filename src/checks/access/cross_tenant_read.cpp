@@ -1,0 +1,167 @@
+// access.cross-tenant-read (OWASP API1:2023 BOLA, CWE-639): every item another org's account
+// read during the harvest is requested again by each account of every other org — at the
+// victim's own URL, and for nested paths with the attacker's own parent ids around the victim's
+// id (/orgs/{mine}/projects/{theirs}); query parameters that name objects get the victim's ids.
+// A violation is a success answer that carries the victim's object (analyze/objects.hpp), never a
+// status code alone: a 200 with an error body or an empty list is enforcement.
+
+#include "analyze/objects.hpp"
+#include "checks/access/common.hpp"
+#include "checks/registry.hpp"
+#include "util/url.hpp"
+
+#include <fmt/format.h>
+#include <set>
+
+namespace lg::checks {
+namespace {
+
+struct Probe {
+  const analyze::Operation* op;
+  std::string path;
+  std::string owner; ///< the victim account
+  std::string how;   ///< "victim's URL", "own parent ids", "query parameter x"
+};
+
+/// Probes of `attacker` against the objects `victim` read: at most k_items_per_list per op.
+std::vector<Probe> probes_against(const engine::Harvest& harvest, const Account& attacker,
+                                  const Account& victim,
+                                  const std::vector<analyze::Operation>& ops) {
+  std::vector<Probe> out;
+  for (const auto& op : ops) {
+    if (op.method != "GET" || harvest.shared(op) || harvest.public_op(op))
+      continue;
+    if (harvest.admin_only(op) && !engine::is_admin(attacker))
+      continue; // role-escalation's business
+    if (!op.path_params.empty()) {
+      auto mine = harvest.of(attacker.name, &op);
+      for (const auto* seen : harvest.of(victim.name, &op)) {
+        if (!seen->has_data())
+          continue;
+        out.push_back({&op, seen->path, victim.name, "the victim's own URL"});
+        if (op.path_params.size() < 2)
+          continue;
+        // The attacker's own parents around the victim's leaf id (nested BOLA).
+        for (const auto* own : mine) {
+          if (own->values.size() != seen->values.size())
+            continue;
+          auto values = own->values;
+          values.back() = seen->values.back();
+          if (values == seen->values)
+            continue;
+          out.push_back({&op, engine::fill_params(op.path, values), victim.name,
+                         "the attacker's own parent ids around the victim's id"});
+          break;
+        }
+      }
+      continue;
+    }
+    // Query parameters that name objects, given the victim's ids.
+    for (const auto& param : op.params) {
+      if (param.in != "query" || !param.object_ref)
+        continue;
+      std::vector<std::string> ids;
+      for (const auto& value : harvest.ownership().values_of(victim.org, param.name))
+        ids.push_back(value);
+      if (ids.empty())
+        for (const auto& object : harvest.ownership().objects_of(victim.org))
+          if (!object.id.empty() && ids.size() < engine::Harvest::k_items_per_list)
+            ids.push_back(object.id);
+      for (size_t i = 0; i < ids.size() && i < engine::Harvest::k_items_per_list; ++i)
+        out.push_back({&op,
+                       fmt::format("{}?{}={}", op.path, url_encode(param.name), url_encode(ids[i])),
+                       victim.name, fmt::format("query parameter {}", param.name)});
+    }
+  }
+  return out;
+}
+
+} // namespace
+
+CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMeta& meta) {
+  if (auto stop = access::preconditions(context, meta, 2))
+    return *stop;
+  const auto& harvest = context.harvest();
+  const auto& ops = **context.operations();
+  const auto& accounts = context.config().accounts;
+
+  std::map<std::string, size_t> finding_of; // op + org pair -> index in findings
+  std::vector<Finding> findings;
+  int sent = 0;
+  int refused = 0;
+  std::set<std::string> done; // attacker + path
+  std::string stopped;
+  for (const auto& attacker : accounts) {
+    for (const auto& victim : accounts) {
+      if (victim.org == attacker.org || !stopped.empty())
+        continue;
+      for (const auto& probe : probes_against(harvest, attacker, victim, ops)) {
+        std::string key = fmt::format("{} {} {}", attacker.name, probe.path, victim.org);
+        if (!done.insert(key).second)
+          continue;
+        net::HttpRequest request;
+        request.url = probe.path;
+        request.headers.push_back({"Accept", "application/json"});
+        auto response = access::send_as(context, attacker.name, request);
+        if (!response) {
+          if (response.error().kind == ErrorKind::budget ||
+              response.error().kind == ErrorKind::auth) {
+            stopped = response.error().message;
+            break;
+          }
+          continue;
+        }
+        ++sent;
+        auto body = engine::parse_body(*response);
+        bool success = response->status >= 200 && response->status < 300;
+        auto leaks = success && !body.is_discarded()
+                         ? harvest.ownership().find_leaks(body, victim.org, attacker.org)
+                         : std::vector<analyze::Leak>{};
+        if (leaks.empty()) {
+          ++refused;
+          continue;
+        }
+        std::string group =
+            fmt::format("{} {} {}>{}", probe.op->method, probe.op->path, attacker.org, victim.org);
+        std::string pair = fmt::format("{}→{}", attacker.name, victim.name);
+        if (auto it = finding_of.find(group); it != finding_of.end()) {
+          auto& pairs = findings[it->second].evidence["pairs"];
+          if (std::find(pairs.begin(), pairs.end(), pair) == pairs.end())
+            pairs.push_back(pair);
+          continue;
+        }
+        auto f = access::access_finding(
+            context,
+            fmt::format("{} {} as {} ({}) returned {}'s {} object {} ({}; via {})",
+                        probe.op->method, probe.op->path, attacker.name, attacker.org, victim.org,
+                        victim.name, leaks.front().id.empty() ? "" : leaks.front().id,
+                        fmt::format("matched {}", fmt::join(leaks.front().fields, ", ")),
+                        probe.how),
+            *probe.op, attacker.name, victim.name, request, *response);
+        f.evidence["victim_org"] = victim.org;
+        f.evidence["pairs"] = nlohmann::json::array({pair});
+        f.evidence["matched_fields"] = leaks.front().fields;
+        f.fingerprint =
+            make_fingerprint(meta.id, {probe.op->method, probe.op->path, attacker.org, victim.org});
+        finding_of.emplace(group, findings.size());
+        findings.push_back(std::move(f));
+      }
+    }
+  }
+  std::string summary = fmt::format("{} request(s) for other orgs' objects across {} account(s); "
+                                    "{} refused or without the owner's data; harvest: {} "
+                                    "request(s)",
+                                    sent, accounts.size(), refused, harvest.requests());
+  if (!findings.empty())
+    return engine::failed(meta, std::move(findings), true, summary);
+  if (!stopped.empty())
+    return engine::errored(meta, fmt::format("stopped: {}; {}", stopped, summary));
+  if (sent == 0)
+    return engine::skipped(meta, SkipKind::not_applicable,
+                           "no item of one org to request as another: the harvest found no "
+                           "object behind an id parameter; " +
+                               summary);
+  return engine::passed(meta, summary);
+}
+
+} // namespace lg::checks
