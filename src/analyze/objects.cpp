@@ -207,4 +207,11 @@ bool is_scope_field(std::string_view name) {
   return std::find(k_names.begin(), k_names.end(), lower) != k_names.end();
 }
 
+bool is_search_param(std::string_view name) {
+  static constexpr auto k_names = std::to_array<std::string_view>(
+      {"q", "query", "search", "term", "keyword", "keywords", "filter", "s", "text", "find"});
+  auto lower = to_lower(name);
+  return std::find(k_names.begin(), k_names.end(), lower) != k_names.end();
+}
+
 } // namespace lg::analyze

@@ -79,4 +79,7 @@ private:
 /// customer_id, owner, owner_id, user_id, created_by.
 bool is_scope_field(std::string_view name);
 
+/// Whether a query parameter called `name` is a free-text search (q, query, search, term ...).
+bool is_search_param(std::string_view name);
+
 } // namespace lg::analyze

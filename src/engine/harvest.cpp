@@ -69,6 +69,14 @@ std::vector<const Observation*> Harvest::of(const std::string& account,
   return out;
 }
 
+bool is_search(const analyze::Operation& op) {
+  if (to_lower(op.path).find("search") != std::string::npos)
+    return true;
+  return std::any_of(op.params.begin(), op.params.end(), [](const analyze::Parameter& p) {
+    return p.in == "query" && p.required && analyze::is_search_param(p.name);
+  });
+}
+
 bool Harvest::shared(const analyze::Operation& op) const {
   return m_api && analyze::any_pattern_matches(m_api->shared, op.method, op.path);
 }
@@ -107,7 +115,8 @@ void Harvest::read_as(Context& context, const Account& account,
   // Operations with fewer path parameters first: their lists feed the deeper ones.
   std::vector<const analyze::Operation*> order;
   for (const auto& op : ops) {
-    if (op.method != "GET" || public_op(op) || (admin_only(op) && !is_admin(account)))
+    if (op.method != "GET" || public_op(op) || (admin_only(op) && !is_admin(account)) ||
+        is_search(op))
       continue;
     bool needs_unknown = std::any_of(op.params.begin(), op.params.end(), [](const auto& p) {
       return p.in == "query" && p.required && p.example.empty();

@@ -32,6 +32,11 @@ struct Observation {
   bool has_data() const;
 };
 
+/// Whether `op` is a search (a path with "search", or a required q/query/search parameter): the
+/// harvest leaves searches out, since a search that crosses orgs would blur who owns what; they
+/// are access.filter-tampering's to probe.
+bool is_search(const analyze::Operation& op);
+
 /// Whether `account` has an admin role ("admin", "owner", "superuser" in its role).
 bool is_admin(const Account& account);
 

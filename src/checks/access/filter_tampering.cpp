@@ -17,15 +17,6 @@
 namespace lg::checks {
 namespace {
 
-bool is_search_param(const std::string& name) {
-  auto n = to_lower(name);
-  for (const char* word : {"q", "query", "search", "term", "keyword", "keywords", "filter", "s",
-                           "text", "find", "name"})
-    if (n == word)
-      return true;
-  return false;
-}
-
 struct Tamper {
   std::string param;
   std::string value;
@@ -87,7 +78,7 @@ std::vector<Tamper> tampers(const engine::Harvest& harvest, const analyze::Opera
   for (const auto& p : op.params) {
     if (p.in != "query")
       continue;
-    if (is_search_param(p.name)) {
+    if (analyze::is_search_param(p.name) || p.name == "name") {
       for (const char* broad : {"%", "*", "a", "e"})
         out.push_back({p.name, broad, "a broad search"});
       for (const auto& word : victim_words(harvest, victim, attacker))
@@ -134,17 +125,25 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
         for (const auto& victim : accounts) {
           if (victim.org == attacker.org || !stopped.empty())
             continue;
-          for (const auto& t : tampers(harvest, op, attacker, victim)) {
+          // First the list as it is: a leak without any tampering is one finding, not one per
+          // parameter.
+          auto all = tampers(harvest, op, attacker, victim);
+          all.insert(all.begin(), Tamper{"", "", "no filter changed"});
+          std::string plain =
+              fmt::format("{} {}  {}>{}", op.method, op.path, attacker.org, victim.org);
+          for (const auto& t : all) {
             std::string group = fmt::format("{} {} {} {}>{}", op.method, op.path, t.param,
                                             attacker.org, victim.org);
-            if (finding_of.contains(group))
+            if (finding_of.contains(group) || finding_of.contains(plain))
               continue;
             if (!counted) {
               ++lists;
               counted = true;
             }
             net::HttpRequest request;
-            request.url = fmt::format("{}?{}={}", base, url_encode(t.param), url_encode(t.value));
+            request.url = t.param.empty() ? base
+                                          : fmt::format("{}?{}={}", base, url_encode(t.param),
+                                                        url_encode(t.value));
             request.headers.push_back({"Accept", "application/json"});
             auto response = access::send_as(context, attacker.name, request);
             if (!response) {
@@ -168,7 +167,8 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
                             op.method, op.path, attacker.name, attacker.org, t.how, leaks.size(),
                             victim.org, fmt::join(leaks.front().fields, ", ")),
                 op, attacker.name, victim.name, request, *response);
-            f.evidence["parameter"] = t.param;
+            if (!t.param.empty())
+              f.evidence["parameter"] = t.param;
             f.evidence["victim_org"] = victim.org;
             f.evidence["objects"] = leaks.size();
             f.fingerprint =

@@ -67,13 +67,16 @@ nlohmann::json injections(const engine::Harvest& harvest, const engine::Context&
                std::find(read_only.begin(), read_only.end(), key) != read_only.end()) {
       if (value.is_structured() || value.is_null() || key == "id")
         continue;
+      // Another org's value for the member, one this account's org never had.
+      auto mine = harvest.ownership().values_of(account.org, key);
       for (const auto& other : access::orgs(context)) {
-        if (other == account.org)
+        if (other == account.org || out.contains(key))
           continue;
-        auto values = harvest.ownership().values_of(other, key);
-        if (!values.empty()) {
-          out[key] = typed(value, values.front());
-          break;
+        for (const auto& candidate : harvest.ownership().values_of(other, key)) {
+          if (std::find(mine.begin(), mine.end(), candidate) == mine.end()) {
+            out[key] = typed(value, candidate);
+            break;
+          }
         }
       }
     }

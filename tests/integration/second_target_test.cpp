@@ -1,0 +1,145 @@
+// The access and input gates against a second target of a different shape (tests/targets/
+// projects_api.py: Python's standard library, bearer tokens, UUIDs, nested /v2/orgs/{org}/projects
+// /{project}, described only by a HAR recording, with traps for status-code oracles): the same
+// checks find each planted flaw, and none fires on the secure target.
+
+#include "checks/registry.hpp"
+#include "engine/context.hpp"
+#include "integration/test_portal_support.hpp"
+#include "net/impl/curl_http.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <set>
+
+namespace lg {
+namespace {
+
+constexpr const char* k_python = "/usr/bin/python3";
+
+struct TargetRun {
+  std::vector<CheckResult> results;
+  std::string error;
+};
+
+TargetRun audit_target(const std::vector<std::string>& flaws) {
+  TargetRun run;
+  std::vector<std::string> args{std::string(LG_SOURCE_DIR) + "/tests/targets/projects_api.py",
+                                "--port", "0"};
+  for (const auto& f : flaws) {
+    args.emplace_back("--flaw");
+    args.push_back(f);
+  }
+  portal_test::PortalProcess target;
+  if (!target.start(k_python, args)) {
+    run.error = target.error();
+    return run;
+  }
+  setenv("PROJECTS_API_URL", target.url().c_str(), 1);
+  for (const char* name : {"ada", "bea", "cy", "dan"})
+    setenv(fmt::format("{}_PASSWORD", to_upper(name)).c_str(),
+           fmt::format("{}-pass-1", name).c_str(), 1);
+  auto config = load_config(std::string(LG_SOURCE_DIR) + "/tests/targets/projects_api.yaml");
+  if (!config) {
+    run.error = config.error().message;
+    return run;
+  }
+  net::CurlHttpClient http({});
+  net::SystemClock clock;
+  engine::RunOptions options;
+  options.allow_writes = true;
+  engine::Context context(*config, {http, clock}, options);
+  run.results = checks::run_checks(context, {"access", "input"});
+  target.stop();
+  target.remove_log();
+  return run;
+}
+
+std::string dump(const std::vector<CheckResult>& results) {
+  std::string out;
+  for (const auto& r : results) {
+    out += fmt::format("{} {}: {}\n", r.meta.id, to_string(r.status), r.reason);
+    for (const auto& f : r.findings)
+      out += "    " + f.message + "\n";
+  }
+  return out;
+}
+
+std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
+  std::set<std::string> out;
+  for (const auto& r : results)
+    if (r.status != Status::pass)
+      out.insert(r.meta.id);
+  return out;
+}
+
+struct TargetCase {
+  const char* flaw;
+  const char* fails;
+};
+
+class SecondTarget : public ::testing::TestWithParam<TargetCase> {
+protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(k_python))
+      GTEST_SKIP() << "no " << k_python;
+  }
+};
+
+TEST_P(SecondTarget, TheSameChecksFindItsFlawAndNothingElse) {
+  const auto& c = GetParam();
+  auto run = audit_target(std::string(c.flaw).empty() ? std::vector<std::string>{}
+                                                      : std::vector<std::string>{c.flaw});
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  std::set<std::string> expected;
+  if (*c.fails)
+    expected.insert(c.fails);
+  EXPECT_EQ(not_passing(run.results), expected) << dump(run.results);
+  for (const auto& r : run.results)
+    for (const auto& f : r.findings) {
+      auto curl = f.evidence.value("curl", "");
+      EXPECT_NE(curl.find("curl -sS"), std::string::npos) << f.evidence.dump();
+      if (f.evidence.value("as", "") != "anonymous") {
+        EXPECT_NE(curl.find("Authorization: Bearer $TOKEN"), std::string::npos) << curl;
+      }
+      EXPECT_EQ(curl.find("-pass-1"), std::string::npos);
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(ProjectsApi, SecondTarget,
+                         ::testing::Values(TargetCase{"", ""},
+                                           TargetCase{"nested-idor", "access.cross-tenant-read"},
+                                           TargetCase{"org-idor", "access.cross-tenant-read"},
+                                           TargetCase{"member-billing", "access.role-escalation"},
+                                           TargetCase{"write-idor", "access.cross-tenant-write"},
+                                           TargetCase{"role-mass-assign", "access.mass-assignment"},
+                                           TargetCase{"search-leak", "access.filter-tampering"},
+                                           TargetCase{"unauth-members", "access.unauthenticated"}),
+                         [](const auto& test_info) {
+                           std::string name =
+                               *test_info.param.flaw ? test_info.param.flaw : "secure";
+                           std::replace(name.begin(), name.end(), '-', '_');
+                           return name;
+                         });
+
+TEST(SecondTargetShape, TheNestedIdorIsFoundUnderTheAttackersOwnOrg) {
+  if (!std::filesystem::exists(k_python))
+    GTEST_SKIP() << "no " << k_python;
+  auto run = audit_target({"nested-idor"});
+  ASSERT_TRUE(run.error.empty()) << run.error;
+  for (const auto& r : run.results) {
+    if (r.meta.id != "access.cross-tenant-read")
+      continue;
+    ASSERT_FALSE(r.findings.empty()) << dump(run.results);
+    const auto& e = r.findings[0].evidence;
+    EXPECT_EQ(e["path"], "/v2/orgs/{org}/projects/{project}");
+    EXPECT_NE(r.findings[0].message.find("attacker's own parent ids"), std::string::npos);
+  }
+}
+
+} // namespace
+} // namespace lg
