@@ -71,7 +71,6 @@ constexpr auto k_markers = std::to_array<Marker>({
     {"debug page", "Rails.root: "},
     {"debug page", "<title>Action Controller: Exception caught</title>"},
     {"debug page", "Symfony\\Component\\ErrorHandler"},
-    {"debug page", "__webpack_require__"},
 });
 
 constexpr auto k_source_extensions = std::to_array<std::string_view>(
@@ -88,7 +87,7 @@ std::string one_line(std::string_view body, size_t at, size_t length) {
   return out.substr(0, 120);
 }
 
-/// "/dir/file.ext:123" (or "\dir\file.ext:123", "file.ext, line 123"): a source path with a line.
+/// "/dir/file.ext:123" (or "\dir\file.ext:123"): a source path with a line number.
 std::optional<Disclosure> source_path(std::string_view body) {
   for (size_t colon = body.find(':'); colon != std::string_view::npos;
        colon = body.find(':', colon + 1)) {

@@ -1,9 +1,11 @@
 // `launchgate checks`: the catalog with gate, severity, state and one line each; as Markdown it is
-// docs/checks.md (a test keeps that file equal to this output).
+// docs/checks.md (a test keeps that file equal to this output), each gate's table followed by its
+// notes (checks/gate_notes.cpp).
 
 #include "app/commands.hpp"
 
 #include "checks/catalog.hpp"
+#include "checks/gate_notes.hpp"
 #include "checks/registry.hpp"
 
 #include <fmt/format.h>
@@ -35,8 +37,18 @@ std::string checks_markdown() {
       "implemented yet\nreports `skip` with the reason \"not implemented yet\", never "
       "`pass`.\n";
   std::string gate;
+  // A gate's notes (how its checks decide, how to run it safely) follow its table.
+  auto end_gate = [&] {
+    auto notes = checks::gate_notes(gate);
+    if (notes.empty())
+      return;
+    out += fmt::format("\n{}", notes);
+    if (out.back() != '\n')
+      out += '\n';
+  };
   for (const auto& meta : checks::catalog()) {
     if (meta.gate != gate) {
+      end_gate();
       gate = meta.gate;
       out += fmt::format("\n## {}\n\n| id | severity | state | pass means | what it does |\n"
                          "|---|---|---|---|---|\n",
@@ -46,6 +58,7 @@ std::string checks_markdown() {
                        implemented(meta) ? "implemented" : "planned", md_cell(meta.title),
                        md_cell(meta.summary));
   }
+  end_gate();
   out += "\n## Fix paths\n";
   for (const auto& meta : checks::catalog()) {
     out += fmt::format("\n### `{}`\n\n{}\n\nEffort: about {} h. References: {}.\n", meta.id,

@@ -17,8 +17,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "access",
           .severity = Severity::critical,
           .title = "Every non-public API endpoint refuses requests without a session",
-          .summary = "Calls each non-public read operation of the API description with no cookie "
-                     "or token and expects 401 or 403 and no data (writes with --allow-writes)",
+          .summary = "Calls each non-public operation of the API description with no "
+                     "credentials and with a garbage token and expects 401, 403 or a redirect to "
+                     "sign-in, and no data (writes only with --allow-writes)",
           .fix = "Enforce authentication in one server-side middleware that runs before every "
                  "route and denies by default; list the few public routes explicitly instead of "
                  "protecting routes one by one.",
@@ -30,8 +31,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "access",
           .severity = Severity::critical,
           .title = "No account can read another org's objects",
-          .summary = "Reads each object one org owns while signed in as an account of another org "
-                     "and expects a refusal",
+          .summary = "Requests every item one org's accounts read, as each account of another "
+                     "org (at the owner's URL, under the caller's own parent ids, through id query "
+                     "parameters), and fails a success answer that carries the owner's object",
           .fix = "Scope every object lookup by the caller's org on the server (WHERE id = ? AND "
                  "org_id = <org of the session>) in the data-access layer and answer 404 for "
                  "another org's object; never take the org from the request.",
@@ -69,8 +71,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "access",
           .severity = Severity::critical,
           .title = "Admin-only actions are refused to staff accounts on the server",
-          .summary = "Calls every endpoint listed as admin_only while signed in as a staff account "
-                     "and expects 403",
+          .summary = "Calls every admin-only operation as each non-admin account (POST only with "
+                     "--allow-writes) and fails a 2xx with data or an accepted write; a 403 is not "
+                     "required, a 200 with an error body or an empty list is a refusal",
           .fix = "Check the caller's role on the server, in the route or handler of each admin "
                  "action, denying by default; hiding buttons in the UI is not access control.",
           .effort_hours = 3,
@@ -224,8 +227,10 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "input",
           .severity = Severity::medium,
           .title = "Malformed API input is rejected with a 4xx, never a 5xx",
-          .summary = "Sends wrong types, missing fields, broken JSON and out-of-range values to "
-                     "each endpoint and expects 400 or 422",
+          .summary = "Sends words and negative numbers for ids and numbers and, with "
+                     "--allow-writes, broken JSON, arrays, missing and unknown members, wrong "
+                     "types and empty strings in bodies; fails a 5xx, a hang or a dropped "
+                     "connection, and a 2xx to input the description rules out",
           .fix = "Validate every body, query and path parameter against a schema (types, required "
                  "fields, lengths, formats) at the API boundary and answer 400 or 422 with a "
                  "field-level message.",
@@ -237,8 +242,10 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "input",
           .severity = Severity::critical,
           .title = "No API input reaches a query or command unparameterized",
-          .summary = "Sends SQL, NoSQL and command-injection probes in each parameter and looks "
-                     "for database errors, timing shifts and changed results",
+          .summary = "Sends a SQL quote, boolean SQL pairs, time-based SLEEP-style payloads, a "
+                     "NoSQL operator and an HTML tag and compares the answers with harmless "
+                     "controls: database errors, true and false answers that differ, delays, wider "
+                     "results, unescaped tags",
           .fix = "Use parameterized queries or the ORM's bound parameters for every database "
                  "call, never build SQL or shell commands by concatenation, and check identifiers "
                  "such as sort columns against an allow-list.",
@@ -249,9 +256,10 @@ std::vector<CheckMeta> build_catalog() {
           .id = "input.error-disclosure",
           .gate = "input",
           .severity = Severity::medium,
-          .title = "Error responses reveal no stack traces, queries, paths or versions",
-          .summary = "Provokes errors on each endpoint and scans the responses for stack traces, "
-                     "SQL text, file paths and framework banners",
+          .title = "Error responses reveal no stack traces, database errors, source paths or debug "
+                   "pages",
+          .summary = "Scans the answers to every input probe for stack traces, database error "
+                     "text, source paths with line numbers and framework debug pages",
           .fix = "Install one error handler that logs the detail on the server under a request id "
                  "and returns a generic message with that id; turn framework debug pages off in "
                  "every deployed environment.",
@@ -263,8 +271,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "input",
           .severity = Severity::medium,
           .title = "Oversized bodies, fields and page sizes are refused",
-          .summary = "Sends a large body, overlong fields and huge page-size parameters and "
-                     "expects 413 or 400 within the timeout",
+          .summary = "Sends 16 KiB query values, 4 KiB ids, numbers beyond 64 bits and, with "
+                     "--allow-writes, 1 MiB body strings; fails a 5xx, a hang or a dropped "
+                     "connection, and a 2xx where the description declares a limit",
           .fix = "Cap the request body size at the proxy and in the app (about 1 MB for JSON), "
                  "limit field lengths in the schema, and clamp page-size parameters to a maximum "
                  "on the server.",

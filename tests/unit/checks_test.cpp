@@ -67,10 +67,18 @@ TEST(Unauthenticated, JudgesEachAnswer) {
   EXPECT_EQ(r.findings[1].evidence["path"], "/d");
   EXPECT_NE(r.findings[1].message.find("instead of 401 or 403"), std::string::npos);
   EXPECT_EQ(r.findings[2].evidence["path"], "/e");
-  EXPECT_EQ(http.seen.size(), 5u); // not the write, not the public one
+  // Not the write, not the public one; a refused operation is asked again with a garbage
+  // token (a server that checks only that a credential is present fails that one).
+  EXPECT_EQ(http.seen.size(), 7u);
   for (const auto& req : http.seen)
     for (const auto& h : req.headers)
       EXPECT_NE(h.name, "Cookie");
+  ASSERT_TRUE(http.seen[1].url.ends_with("/a"));
+  bool garbage = false;
+  for (const auto& h : http.seen[1].headers)
+    garbage =
+        garbage || (h.name == "Authorization" && h.value.find("invalid") != std::string::npos);
+  EXPECT_TRUE(garbage);
 }
 
 TEST(Unauthenticated, OddAnswersAloneAreAWarning) {
@@ -209,15 +217,19 @@ TEST(Unauthenticated, WritesNeedTheFlagAnIdAndNeverTouchAWholeCollection) {
   for (const auto& req : http.seen)
     sent.push_back(req.method + " " + req.url);
   // An empty PATCH changes nothing, so it is sent; DELETE on a whole collection never is.
+  // Each twice: without credentials, then with a garbage token.
   EXPECT_EQ(sent, (std::vector<std::string>{
-                      "PATCH http://portal.test/users", "PUT http://portal.test/records/0",
-                      "POST http://portal.test/records", "GET http://portal.test/records"}));
+                      "PATCH http://portal.test/users", "PATCH http://portal.test/users",
+                      "PUT http://portal.test/records/0", "PUT http://portal.test/records/0",
+                      "POST http://portal.test/records", "POST http://portal.test/records",
+                      "GET http://portal.test/records", "GET http://portal.test/records"}));
   EXPECT_NE(r.reason.find("1 write operation(s) not probed"), std::string::npos) << r.reason;
   http.seen.clear();
   auto read_only = run_with("access.unauthenticated", config, http, false);
   EXPECT_EQ(read_only.status, Status::pass);
-  ASSERT_EQ(http.seen.size(), 1u);
+  ASSERT_EQ(http.seen.size(), 2u);
   EXPECT_EQ(http.seen[0].method, "GET");
+  EXPECT_EQ(http.seen[1].method, "GET");
 }
 
 TEST(Headers, APageThatCouldNotBeFetchedIsNoPass) {
@@ -244,6 +256,128 @@ TEST(CookieFlags, EveryAccountIsJudgedNotJustTheFirstWithThatCookieName) {
   ASSERT_EQ(r.status, Status::fail);
   ASSERT_EQ(r.findings.size(), 1u);
   EXPECT_EQ(r.findings[0].evidence["as"], "staff");
+}
+
+} // namespace
+} // namespace lg::checks
+
+namespace lg::checks {
+namespace {
+
+/// An API described at /openapi.json with one search operation, GET /items?q=.
+const char* k_items_spec = R"({"openapi": "3.0.3", "paths": {"/items": {"get": {
+    "security": [], "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+    "responses": {"200": {"description": "ok"}}}}}})";
+
+Config items_config() {
+  return config_with("api:\n  openapi: /openapi.json\n");
+}
+
+TEST(Injection, ASleepThatRepeatsIsATimeSign) {
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/openapi.json"))
+      return test::respond(200, k_items_spec);
+    auto response = test::respond(200, R"({"items": []})");
+    response.elapsed_ms = r.url.find("PG_SLEEP") != std::string::npos ? 2100 : 15;
+    return response;
+  };
+  auto r = run_with("input.injection", items_config(), http, false);
+  ASSERT_EQ(r.status, Status::fail) << r.reason;
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].evidence["technique"], "time");
+  EXPECT_EQ(r.findings[0].evidence["parameter"], "q");
+  EXPECT_NE(r.findings[0].message.find("2100 ms"), std::string::npos) << r.findings[0].message;
+}
+
+TEST(Injection, ASlowAnswerThatDoesNotRepeatIsNoise) {
+  test::FakeHttp http;
+  int sleeps = 0;
+  http.handler = [&](const net::HttpRequest& r) {
+    if (r.url.ends_with("/openapi.json"))
+      return test::respond(200, k_items_spec);
+    auto response = test::respond(200, R"({"items": []})");
+    response.elapsed_ms = r.url.find("SLEEP") != std::string::npos && sleeps++ == 0 ? 2500 : 20;
+    return response;
+  };
+  auto r = run_with("input.injection", items_config(), http, false);
+  EXPECT_EQ(r.status, Status::pass) << r.reason;
+}
+
+TEST(Injection, ABooleanPairThatChangesTheRowsIsASign) {
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/openapi.json"))
+      return test::respond(200, k_items_spec);
+    // The true half of the LIKE pair widens the answer, as concatenated SQL would.
+    if (r.url.find("1%3D1") != std::string::npos)
+      return test::respond(200, R"({"items": [{"id": 1, "name": "a"}, {"id": 2, "name": "b"}]})");
+    return test::respond(200, R"({"items": []})");
+  };
+  auto r = run_with("input.injection", items_config(), http, false);
+  ASSERT_EQ(r.status, Status::fail) << r.reason;
+  EXPECT_EQ(r.findings[0].evidence["technique"], "boolean");
+}
+
+TEST(Injection, AnEscapingServerHasNoSign) {
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/openapi.json"))
+      return test::respond(200, k_items_spec);
+    return test::respond(200, R"({"items": []})");
+  };
+  auto r = run_with("input.injection", items_config(), http, false);
+  EXPECT_EQ(r.status, Status::pass) << r.reason;
+  auto d = run_with("input.error-disclosure", items_config(), http, false);
+  EXPECT_EQ(d.status, Status::pass) << d.reason;
+}
+
+TEST(ErrorDisclosure, AStackTraceInAnErrorAnswerIsAFinding) {
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.ends_with("/openapi.json"))
+      return test::respond(200, k_items_spec);
+    if (r.url.find("%27") != std::string::npos)
+      return test::respond(500, "Traceback (most recent call last):\n  File \"/srv/app/views.py\", "
+                                "line 12, in search\nsqlite3.OperationalError: unrecognized "
+                                "token: \"'\"");
+    return test::respond(200, R"({"items": []})");
+  };
+  auto r = run_with("input.error-disclosure", items_config(), http, false);
+  ASSERT_EQ(r.status, Status::fail) << r.reason;
+  ASSERT_EQ(r.findings.size(), 1u);
+  auto kinds = r.findings[0].evidence["kinds"];
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "stack trace"), kinds.end()) << kinds.dump();
+  EXPECT_NE(std::find(kinds.begin(), kinds.end(), "database error"), kinds.end());
+  auto inj = run_with("input.injection", items_config(), http, false);
+  ASSERT_EQ(inj.status, Status::fail);
+  EXPECT_EQ(inj.findings[0].evidence["technique"], "error");
+}
+
+} // namespace
+} // namespace lg::checks
+
+namespace lg::checks {
+namespace {
+
+TEST(AccessGate, AnAccountRefusedOnItsOwnRequestsIsABrokenLoginNotAFinding) {
+  auto config = config_with("accounts:\n"
+                            "  - {name: ann, org: a, role: staff, login: {path: /login/ann}}\n"
+                            "  - {name: bob, org: b, role: staff, login: {path: /login/bob}}\n"
+                            "api:\n  endpoints: [GET /items, \"GET /items/{id}\", GET /me]\n");
+  test::FakeHttp http;
+  http.handler = [](const net::HttpRequest& r) {
+    if (r.url.find("/login/") != std::string::npos)
+      return test::respond(200, "{}", {{"Set-Cookie", "sid=s1; HttpOnly"}});
+    return test::respond(403, R"({"error": "forbidden"})"); // every request after the login
+  };
+  for (const char* id : {"access.cross-tenant-read", "access.filter-tampering",
+                         "access.role-escalation", "input.injection"}) {
+    auto r = run_with(id, config, http, false);
+    EXPECT_EQ(r.status, Status::error) << id << ": " << r.reason;
+    EXPECT_NE(r.reason.find("login for ann is broken"), std::string::npos) << r.reason;
+    EXPECT_TRUE(r.findings.empty());
+  }
 }
 
 } // namespace

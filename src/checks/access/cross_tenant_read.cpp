@@ -7,6 +7,7 @@
 
 #include "analyze/objects.hpp"
 #include "checks/access/common.hpp"
+#include "checks/access/writes.hpp"
 #include "checks/registry.hpp"
 #include "util/url.hpp"
 
@@ -148,10 +149,71 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
       }
     }
   }
+  // With --allow-writes, ownership is made certain: each account creates an object carrying a
+  // marker in every creatable collection, and every account of another org asks for it; the
+  // marker in a success answer is the victim's data beyond doubt.
+  int created_count = 0;
+  std::vector<std::string> left;
+  if (context.options().allow_writes && stopped.empty()) {
+    const auto kinds = access::creatables(harvest, ops);
+    std::vector<access::Created> created;
+    for (const auto& kind : kinds) {
+      for (const auto& victim : accounts) {
+        std::string marker = access::write_marker("owned-by-" + victim.name);
+        std::string why;
+        auto object = access::create_object(context, kind, victim, marker, {}, why);
+        if (!object)
+          continue;
+        created.push_back(std::move(*object));
+        const auto& target = created.back();
+        for (const auto& attacker : accounts) {
+          if (attacker.org == victim.org)
+            continue;
+          std::string group = fmt::format("{} {} {}>{}", kind.get->method, kind.get->path,
+                                          attacker.org, victim.org);
+          if (finding_of.contains(group))
+            continue;
+          net::HttpRequest request;
+          request.url = target.path;
+          request.headers.push_back({"Accept", "application/json"});
+          auto response = access::send_as(context, attacker.name, request);
+          if (!response)
+            continue;
+          ++sent;
+          if (response->status < 200 || response->status >= 300 ||
+              response->body.find(marker) == std::string::npos) {
+            ++refused;
+            continue;
+          }
+          auto f = access::access_finding(
+              context,
+              fmt::format("{} {} as {} ({}) returned the object {} created in {} (its marker "
+                          "came back)",
+                          kind.get->method, kind.get->path, attacker.name, attacker.org,
+                          victim.name, victim.org),
+              *kind.get, attacker.name, victim.name, request, *response);
+          f.evidence["victim_org"] = victim.org;
+          f.evidence["pairs"] =
+              nlohmann::json::array({fmt::format("{}→{}", attacker.name, victim.name)});
+          f.fingerprint = make_fingerprint(
+              meta.id, {kind.get->method, kind.get->path, attacker.org, victim.org});
+          finding_of.emplace(group, findings.size());
+          findings.push_back(std::move(f));
+        }
+      }
+    }
+    created_count = static_cast<int>(created.size());
+    left = access::delete_created(context, created);
+  }
   std::string summary = fmt::format("{} request(s) for other orgs' objects across {} account(s); "
                                     "{} refused or without the owner's data; harvest: {} "
                                     "request(s)",
                                     sent, accounts.size(), refused, harvest.requests());
+  if (created_count > 0)
+    summary += fmt::format("; {} object(s) launchgate created and deleted", created_count);
+  if (!left.empty())
+    summary += fmt::format("; {} created object(s) could not be deleted: {}", left.size(),
+                           fmt::join(left, ", "));
   if (!findings.empty())
     return engine::failed(meta, std::move(findings), true, summary);
   if (!stopped.empty())

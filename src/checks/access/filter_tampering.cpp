@@ -141,9 +141,16 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
               counted = true;
             }
             net::HttpRequest request;
-            request.url = t.param.empty() ? base
-                                          : fmt::format("{}?{}={}", base, url_encode(t.param),
-                                                        url_encode(t.value));
+            // Required parameters keep their recorded values; the tampered one is added.
+            std::string query;
+            for (const auto& p : op.params)
+              if (p.in == "query" && p.required && p.name != t.param && !p.example.empty())
+                query += fmt::format("{}{}={}", query.empty() ? "?" : "&", url_encode(p.name),
+                                     url_encode(p.example));
+            if (!t.param.empty())
+              query += fmt::format("{}{}={}", query.empty() ? "?" : "&", url_encode(t.param),
+                                   url_encode(t.value));
+            request.url = base + query;
             request.headers.push_back({"Accept", "application/json"});
             auto response = access::send_as(context, attacker.name, request);
             if (!response) {
@@ -188,8 +195,8 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
     return engine::errored(meta, fmt::format("stopped: {}; {}", stopped, summary));
   if (sent == 0)
     return engine::skipped(meta, SkipKind::not_applicable,
-                           "no list or search with a filter to tamper with: no org or owner "
-                           "member in the other orgs' objects and no search parameter declared");
+                           "no list or search operation an account could call (a GET whose "
+                           "path does not end in a parameter, with its parents readable)");
   return engine::passed(meta, summary);
 }
 

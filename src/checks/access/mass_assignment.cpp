@@ -110,6 +110,7 @@ struct State {
   std::vector<Finding> findings;
   std::vector<std::string> notes;
   int sent = 0;
+  bool stopped = false; ///< the budget ran out: what was not sent is not examined
 };
 
 Expected<nlohmann::json> get_json(engine::Context& context, const std::string& account,
@@ -162,10 +163,13 @@ void probe_profile(State& s, const analyze::Operation& write, const Account& acc
     return;
   auto body =
       analyze::sample_body(write.body_schema, write.body_example, access::write_marker("profile"));
-  // Free-text members keep their current values: the probe changes nothing a person would see.
-  for (auto& [key, value] : body.items())
+  // Members keep their current values, and members the GET does not show are left out: the
+  // probe changes nothing a person would see.
+  nlohmann::json kept = nlohmann::json::object();
+  for (const auto& [key, value] : body.items())
     if (before->contains(key))
-      value = (*before)[key];
+      kept[key] = (*before)[key];
+  body = std::move(kept);
   body.update(injected);
   net::HttpRequest request;
   request.method = write.method;
@@ -175,6 +179,7 @@ void probe_profile(State& s, const analyze::Operation& write, const Account& acc
   request.headers.push_back({"Content-Type", "application/json"});
   auto response = access::send_as(s.context, account.name, request);
   if (!response) {
+    s.stopped = s.stopped || response.error().kind == ErrorKind::budget;
     s.notes.push_back(response.error().message);
     return;
   }
@@ -222,13 +227,22 @@ void probe_create(State& s, const access::Creatable& kind, const Account& accoun
       access::create_object(s.context, kind, account, access::write_marker("mass"), injected, why);
   ++s.sent;
   if (!object) {
+    s.stopped = s.stopped || why.find("budget") != std::string::npos;
     s.notes.push_back(why);
     return;
   }
   created.push_back(*object);
-  auto back = get_json(s.context, account.name, object->path);
-  nlohmann::json doc = back ? *back : object->object;
-  auto fields = applied(injected, nullptr, main_object(doc));
+  // Judged by what the server stored (a GET), never by the create's echo of the request.
+  net::HttpRequest read;
+  read.url = object->path;
+  read.headers.push_back({"Accept", "application/json"});
+  auto back = access::send_as(s.context, account.name, read);
+  if (!back || back->status < 200 || back->status >= 300) {
+    s.notes.push_back(fmt::format("could not read back {} as {}", object->path, account.name));
+    return;
+  }
+  auto doc = engine::parse_body(*back);
+  auto fields = applied(injected, nullptr, doc.is_discarded() ? nullptr : main_object(doc));
   if (fields.empty())
     return;
   net::HttpRequest request;
@@ -236,11 +250,8 @@ void probe_create(State& s, const access::Creatable& kind, const Account& accoun
   request.url = s.context.url(engine::fill_params(kind.create->path, object->values));
   request.body = object->sent.dump();
   request.headers.push_back({"Content-Type", "application/json"});
-  net::HttpResponse response;
-  response.status = 201;
-  response.body = doc.dump();
-  add_finding(s, *kind.create, account, fields, injected, request, response,
-              "the object it created");
+  add_finding(s, *kind.create, account, fields, injected, request, *back,
+              fmt::format("the object it created (read back with GET {})", object->path));
 }
 
 } // namespace
@@ -281,6 +292,8 @@ CheckResult run_access_mass_assignment(engine::Context& context, const CheckMeta
     summary += fmt::format("; {}", fmt::join(s.notes, "; "));
   if (!s.findings.empty())
     return engine::failed(meta, std::move(s.findings), true, summary);
+  if (s.stopped)
+    return engine::errored(meta, summary);
   if (s.sent == 0)
     return engine::skipped(meta, SkipKind::not_applicable,
                            "no write whose target has a role, flag, org or owner member to "

@@ -6,6 +6,7 @@
 
 #include "analyze/openapi.hpp"
 #include "checks/registry.hpp"
+#include "engine/harvest.hpp"
 #include "engine/replay.hpp"
 #include "util/text.hpp"
 
@@ -87,6 +88,16 @@ std::string sample_id(engine::Context& context, const analyze::Operation& op,
   return id;
 }
 
+/// A path of `op` (or of the GET on the same template) that an account read in the harvest.
+std::string harvested_path(engine::Context& context, const analyze::Operation& op) {
+  if (op.path_params.empty())
+    return "";
+  for (const auto& o : context.harvest().observations())
+    if (o.ok() && o.op->method == "GET" && o.op->path == op.path)
+      return o.path.substr(0, o.path.find('?'));
+  return "";
+}
+
 /// An id of the same shape as `sample` that no object has: writes never touch a real object.
 std::string absent_id_like(const std::string& sample) {
   bool numeric =
@@ -120,6 +131,31 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
   int preflight = 0;
   std::vector<std::string> unexamined; // "GET /x: why", for operations that could not be probed
   bool budget_spent = false;
+  struct Variant {
+    std::string label; ///< "without credentials"
+    std::string as;    ///< evidence "as"
+    std::vector<net::Header> headers;
+    std::string replay; ///< the curl options that send the same
+  };
+  std::vector<Variant> variants{{"without credentials", "anonymous", {}, ""}};
+  {
+    constexpr const char* k_garbage = "launchgate-invalid-credential";
+    Variant garbage{"with a garbage token", "garbage token", {}, ""};
+    garbage.headers.push_back({"Authorization", fmt::format("Bearer {}", k_garbage)});
+    garbage.replay = fmt::format("-H 'Authorization: Bearer {}'", k_garbage);
+    // The session cookie names the first account's login sets, each with a garbage value.
+    if (!context.config().accounts.empty())
+      if (auto session = context.session(context.config().accounts.front().name)) {
+        std::string jar;
+        for (const auto& [name, value] : (*session)->credentials().cookies)
+          jar += fmt::format("{}{}={}", jar.empty() ? "" : "; ", name, k_garbage);
+        if (!jar.empty()) {
+          garbage.headers.push_back({"Cookie", jar});
+          garbage.replay += fmt::format(" -b '{}'", jar);
+        }
+      }
+    variants.push_back(std::move(garbage));
+  }
   for (const auto& op : **ops) {
     bool is_public = api.public_.empty()
                          ? op.spec_public
@@ -145,64 +181,81 @@ CheckResult run_access_unauthenticated(engine::Context& context, const CheckMeta
       unexamined.push_back(fmt::format("{} {}: request budget spent", op.method, op.path));
       continue;
     }
-    std::string id = op.path_params.empty() ? "" : sample_id(context, op, ids);
-    if (write && !id.empty())
-      id = absent_id_like(id);
-    net::HttpRequest request;
-    request.method = op.method;
-    request.url = context.url(analyze::fill_path(op.path, id));
-    request.headers.push_back({"Accept", "application/json"});
-    if (write) {
-      request.body = "{}";
-      request.headers.push_back({"Content-Type", "application/json"});
+    // The concrete path: one an account read in the harvest (each parameter its own real id,
+    // nested ones included), else every parameter filled with an id from the list above it.
+    std::string concrete = harvested_path(context, op);
+    if (concrete.empty()) {
+      std::string id = op.path_params.empty() ? "" : sample_id(context, op, ids);
+      if (write && !id.empty())
+        id = absent_id_like(id);
+      concrete = analyze::fill_path(op.path, id);
+    } else if (write && op.path.ends_with('}')) {
+      auto slash = concrete.rfind('/');
+      concrete = concrete.substr(0, slash + 1) + absent_id_like(concrete.substr(slash + 1));
     }
-    auto response = context.http().send(request);
-    if (!response) {
-      budget_spent = response.error().kind == ErrorKind::budget;
-      unexamined.push_back(fmt::format("{} {}: {}", op.method, op.path, response.error().message));
-      continue;
+    // Without credentials, then with a garbage bearer token and garbage session cookies: a
+    // server that only checks that a credential is present fails the second.
+    for (const auto& variant : variants) {
+      net::HttpRequest request;
+      request.method = op.method;
+      request.url = context.url(concrete);
+      request.headers.push_back({"Accept", "application/json"});
+      for (const auto& h : variant.headers)
+        request.headers.push_back(h);
+      if (write) {
+        request.body = "{}";
+        request.headers.push_back({"Content-Type", "application/json"});
+      }
+      auto response = context.http().send(request);
+      if (!response) {
+        budget_spent = response.error().kind == ErrorKind::budget;
+        unexamined.push_back(
+            fmt::format("{} {}: {}", op.method, op.path, response.error().message));
+        break;
+      }
+      ++probed;
+      int status = response->status;
+      auto location = to_lower(response->header("Location").value_or(""));
+      bool to_sign_in = status >= 300 && status < 400 &&
+                        (location.find("login") != std::string::npos ||
+                         location.find("signin") != std::string::npos ||
+                         location.find("sign-in") != std::string::npos ||
+                         location.find("auth") != std::string::npos);
+      bool denied = status == 401 || status == 403 || to_sign_in;
+      bool leaked = carries_records(response->body);
+      if (denied && !leaked) {
+        ++refused;
+        continue;
+      }
+      Finding f;
+      bool bad = (status >= 200 && status < 300) || leaked;
+      if (bad)
+        f.message = fmt::format("{} {} answered {} with {} bytes to a request {}", op.method,
+                                op.path, status, response->body.size(), variant.label);
+      else
+        f.message = fmt::format("{} {} answered {} instead of 401 or 403 to a request {}",
+                                op.method, op.path, status, variant.label);
+      if (denied && leaked)
+        f.message = fmt::format("{} {} refused with {} but still returned records", op.method,
+                                op.path, status);
+      f.evidence = {{"method", op.method},
+                    {"path", op.path},
+                    {"url", concrete},
+                    {"as", variant.as},
+                    {"status", status},
+                    {"bytes", response->body.size()},
+                    {"content_type", response->header("Content-Type").value_or("")},
+                    {"excerpt", engine::excerpt(response->body)},
+                    {"curl", engine::curl_command(request, variant.replay)}};
+      f.fingerprint = make_fingerprint(meta.id, {op.method, op.path});
+      serious = serious || bad;
+      findings.push_back(std::move(f));
+      break; // one finding an operation
     }
-    ++probed;
-    int status = response->status;
-    auto location = to_lower(response->header("Location").value_or(""));
-    bool to_sign_in = status >= 300 && status < 400 &&
-                      (location.find("login") != std::string::npos ||
-                       location.find("signin") != std::string::npos ||
-                       location.find("sign-in") != std::string::npos ||
-                       location.find("auth") != std::string::npos);
-    bool denied = status == 401 || status == 403 || to_sign_in;
-    bool leaked = carries_records(response->body);
-    if (denied && !leaked) {
-      ++refused;
-      continue;
-    }
-    Finding f;
-    bool bad = (status >= 200 && status < 300) || leaked;
-    if (bad)
-      f.message = fmt::format("{} {} answered {} with {} bytes to a request without credentials",
-                              op.method, op.path, status, response->body.size());
-    else
-      f.message = fmt::format("{} {} answered {} instead of 401 or 403 to a request without "
-                              "credentials",
-                              op.method, op.path, status);
-    if (denied && leaked)
-      f.message = fmt::format("{} {} refused with {} but still returned records", op.method,
-                              op.path, status);
-    f.evidence = {{"method", op.method},
-                  {"path", op.path},
-                  {"url", analyze::fill_path(op.path, id)},
-                  {"as", "anonymous"},
-                  {"status", status},
-                  {"bytes", response->body.size()},
-                  {"content_type", response->header("Content-Type").value_or("")},
-                  {"excerpt", engine::excerpt(response->body)},
-                  {"curl", engine::curl_command(request, "")}};
-    f.fingerprint = make_fingerprint(meta.id, {op.method, op.path});
-    serious = serious || bad;
-    findings.push_back(std::move(f));
   }
-  std::string summary = fmt::format("{} operation(s) called without credentials, {} refused; "
-                                    "{} public by configuration or description",
+  std::string summary = fmt::format("{} request(s) without credentials or with a garbage token, "
+                                    "{} refused; {} operation(s) public by configuration or "
+                                    "description",
                                     probed, refused, public_ops);
   if (preflight > 0)
     summary += fmt::format("; {} OPTIONS/TRACE operation(s) not probed", preflight);

@@ -8,9 +8,11 @@
 #include "analyze/disclosure.hpp"
 #include "checks/input/probes.hpp"
 #include "checks/registry.hpp"
+#include "engine/harvest.hpp"
 #include "engine/replay.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <set>
 
 namespace lg::checks {
@@ -36,6 +38,27 @@ Finding input_finding(engine::Context& context, std::string message, const analy
   return f;
 }
 
+/// Skip without an API description; error when it cannot be loaded or a login is broken (the
+/// probes would measure a refusal, not the server's validation).
+std::optional<CheckResult> preconditions(engine::Context& context, const CheckMeta& meta) {
+  const auto& api = context.config().api;
+  if (api.openapi.empty() && api.endpoints.empty() && api.har.empty() && api.postman.empty())
+    return engine::skipped(meta, SkipKind::not_configured,
+                           "no API description: set api.openapi, api.har, api.postman or "
+                           "api.endpoints");
+  if (auto ops = context.operations(); !ops)
+    return engine::errored(meta, ops.error().message);
+  if (const auto& problems = context.harvest().problems(); !problems.empty())
+    return engine::errored(meta, fmt::format("{}", fmt::join(problems, "; ")));
+  return std::nullopt;
+}
+
+/// What a check without findings returns when the probes did not all run: error when the
+/// budget stopped them, skip when there was nothing to probe (not_configured when only write
+/// bodies were left, which --allow-writes would probe).
+std::optional<CheckResult> unfinished(const CheckMeta& meta, const input::InputRun& run,
+                                      size_t judged, const std::string& summary);
+
 std::string no_probes_reason(const input::InputRun& run) {
   std::string reason = "no operation with a parameter or a body to probe";
   if (run.writes_skipped > 0)
@@ -43,6 +66,17 @@ std::string no_probes_reason(const input::InputRun& run) {
                           "probes their bodies)",
                           run.writes_skipped);
   return reason;
+}
+
+std::optional<CheckResult> unfinished(const CheckMeta& meta, const input::InputRun& run,
+                                      size_t judged, const std::string& summary) {
+  if (run.stopped)
+    return engine::errored(meta, summary);
+  if (judged == 0)
+    return engine::skipped(
+        meta, run.writes_skipped > 0 ? SkipKind::not_configured : SkipKind::not_applicable,
+        no_probes_reason(run));
+  return std::nullopt;
 }
 
 std::string summary_of(const input::InputRun& run, size_t judged) {
@@ -59,11 +93,8 @@ std::string summary_of(const input::InputRun& run, size_t judged) {
 
 /// input.malformed / input.oversize: the server's answer to an invalid input of `kind`.
 CheckResult judge_robustness(engine::Context& context, const CheckMeta& meta, ProbeKind kind) {
-  const auto& api = context.config().api;
-  if (api.openapi.empty() && api.endpoints.empty() && api.har.empty() && api.postman.empty())
-    return engine::skipped(meta, SkipKind::not_configured,
-                           "no API description: set api.openapi, api.har, api.postman or "
-                           "api.endpoints");
+  if (auto stop = preconditions(context, meta))
+    return *stop;
   const auto& run = input::input_run(context);
   std::vector<Finding> findings;
   std::set<std::string> seen;
@@ -95,8 +126,8 @@ CheckResult judge_robustness(engine::Context& context, const CheckMeta& meta, Pr
   auto summary = summary_of(run, judged);
   if (!findings.empty())
     return engine::failed(meta, std::move(findings), true, summary);
-  if (judged == 0)
-    return engine::skipped(meta, SkipKind::not_applicable, no_probes_reason(run));
+  if (auto incomplete = unfinished(meta, run, judged, summary))
+    return *incomplete;
   return engine::passed(meta, summary);
 }
 
@@ -111,11 +142,8 @@ CheckResult run_input_oversize(engine::Context& context, const CheckMeta& meta) 
 }
 
 CheckResult run_input_error_disclosure(engine::Context& context, const CheckMeta& meta) {
-  const auto& api = context.config().api;
-  if (api.openapi.empty() && api.endpoints.empty() && api.har.empty() && api.postman.empty())
-    return engine::skipped(meta, SkipKind::not_configured,
-                           "no API description: set api.openapi, api.har, api.postman or "
-                           "api.endpoints");
+  if (auto stop = preconditions(context, meta))
+    return *stop;
   const auto& run = input::input_run(context);
   std::vector<Finding> findings;
   std::set<std::string> seen;
@@ -146,17 +174,14 @@ CheckResult run_input_error_disclosure(engine::Context& context, const CheckMeta
   auto summary = summary_of(run, judged);
   if (!findings.empty())
     return engine::failed(meta, std::move(findings), true, summary);
-  if (judged == 0)
-    return engine::skipped(meta, SkipKind::not_applicable, no_probes_reason(run));
+  if (auto incomplete = unfinished(meta, run, judged, summary))
+    return *incomplete;
   return engine::passed(meta, summary);
 }
 
 CheckResult run_input_injection(engine::Context& context, const CheckMeta& meta) {
-  const auto& api = context.config().api;
-  if (api.openapi.empty() && api.endpoints.empty() && api.har.empty() && api.postman.empty())
-    return engine::skipped(meta, SkipKind::not_configured,
-                           "no API description: set api.openapi, api.har, api.postman or "
-                           "api.endpoints");
+  if (auto stop = preconditions(context, meta))
+    return *stop;
   const auto& run = input::input_run(context);
   std::vector<Finding> findings;
   std::set<std::string> seen;
@@ -179,8 +204,8 @@ CheckResult run_input_injection(engine::Context& context, const CheckMeta& meta)
   auto summary = summary_of(run, judged);
   if (!findings.empty())
     return engine::failed(meta, std::move(findings), true, summary);
-  if (judged == 0)
-    return engine::skipped(meta, SkipKind::not_applicable, no_probes_reason(run));
+  if (auto incomplete = unfinished(meta, run, judged, summary))
+    return *incomplete;
   return engine::passed(meta, summary);
 }
 

@@ -19,6 +19,7 @@
 #include "util/url.hpp"
 
 #include <fmt/format.h>
+#include <optional>
 #include <random>
 
 namespace lg::checks::input {
@@ -84,6 +85,7 @@ public:
         r.status = response->status;
         r.body = std::move(response->body);
         r.content_type = response->header("Content-Type").value_or("");
+        r.elapsed_ms = response->elapsed_ms;
       } else if (response.error().kind == ErrorKind::budget ||
                  response.error().kind == ErrorKind::out_of_scope ||
                  response.error().kind == ErrorKind::auth) {
@@ -148,14 +150,16 @@ net::HttpRequest get(const std::string& url) {
   return r;
 }
 
-void probe_injection(Prober& p, const QueryTarget& t, const std::string& name, bool numeric,
-                     const std::function<net::HttpRequest(const std::string&)>& make) {
+/// Error and boolean comparisons; returns how long the harmless control value took.
+double probe_injection(Prober& p, const QueryTarget& t, const std::string& name, bool numeric,
+                       const std::function<net::HttpRequest(const std::string&)>& make) {
   const auto& op = *t.op;
   std::string control_value = "lgq" + random_tag();
   auto& control = p.send(op, name, ProbeKind::injection, "a harmless control value", false,
                          t.account, make(control_value));
   Signature base = signature(control);
   bool control_broken = control.status >= 500 || analyze::has_database_error(control.body);
+  double control_ms = control.elapsed_ms;
 
   // A quote alone breaks the answer.
   for (const char* quote : {"'", "\""}) {
@@ -205,6 +209,47 @@ void probe_injection(Prober& p, const QueryTarget& t, const std::string& name, b
                          name, pair.yes, yes.status, yes.objects, name, pair.no, no.status,
                          no.objects));
   }
+  return control_ms;
+}
+
+/// Time-based: a payload that makes the database sleep k_sleep_s answers that much slower than
+/// the slowest of three harmless controls, twice.
+void probe_timing(Prober& p, const QueryTarget& t, const std::string& name, bool numeric,
+                  const std::function<net::HttpRequest(const std::string&)>& make,
+                  double control_ms) {
+  constexpr double k_margin_ms = 1500;
+  const auto& op = *t.op;
+  double slowest = control_ms;
+  for (int i = 0; i < 2; ++i) {
+    auto& c = p.send(op, name, ProbeKind::injection, "a harmless control value (timing)", false,
+                     t.account, make("lgq" + random_tag()));
+    slowest = std::max(slowest, c.elapsed_ms);
+  }
+  std::vector<std::pair<const char*, std::string>> payloads = {
+      {"MySQL", "x' AND (SELECT 1 FROM (SELECT SLEEP(2))lg) AND '1'='1"},
+      {"PostgreSQL", "x' AND 1=(SELECT 1 FROM PG_SLEEP(2)) AND '1'='1"},
+      {"SQL Server", "x'; WAITFOR DELAY '0:0:2'--"}};
+  if (numeric) {
+    payloads.emplace_back("MySQL", "1 AND (SELECT 1 FROM (SELECT SLEEP(2))lg)");
+    payloads.emplace_back("PostgreSQL", "1 AND 1=(SELECT 1 FROM PG_SLEEP(2))");
+  }
+  for (const auto& [engine_name, payload] : payloads) {
+    auto& first =
+        p.send(op, name, ProbeKind::injection, fmt::format("a {} sleep of 2 s", engine_name), false,
+               t.account, make(payload));
+    if (!first.answered || first.status < 0 || first.elapsed_ms < slowest + k_margin_ms)
+      continue;
+    auto& again =
+        p.send(op, name, ProbeKind::injection, fmt::format("a {} sleep of 2 s, again", engine_name),
+               false, t.account, make(payload));
+    if (again.answered && again.elapsed_ms >= slowest + k_margin_ms) {
+      p.sign(again, "time",
+             fmt::format("{}={} answered after {:.0f} ms and {:.0f} ms where the slowest of three "
+                         "harmless values took {:.0f} ms",
+                         name, payload, first.elapsed_ms, again.elapsed_ms, slowest));
+      return;
+    }
+  }
 }
 
 void probe_query_param(Prober& p, const QueryTarget& t, const analyze::Parameter& param) {
@@ -223,7 +268,8 @@ void probe_query_param(Prober& p, const QueryTarget& t, const analyze::Parameter
          make(std::string(16 * 1024, 'A')));
   if (type == "boolean")
     return;
-  probe_injection(p, t, param.name, numeric, make);
+  double control_ms = probe_injection(p, t, param.name, numeric, make);
+  probe_timing(p, t, param.name, numeric, make, control_ms);
   // A NoSQL operator in place of the value widens the answer beyond leaving the parameter out.
   auto omitted = signature(p.send(op, param.name, ProbeKind::injection, "the parameter left out",
                                   false, t.account, get(with_query(t, param.name, "", true))));
@@ -426,6 +472,7 @@ InputRun run_probes(engine::Context& context) {
     std::string account = prober_for(context, harvest, op);
     // Where the operation is: its own path, or a path the account read (path parameters).
     std::string path = op.path;
+    std::vector<std::string> parents; // the path parameters' values of `path`
     if (!op.path_params.empty()) {
       path.clear();
       const analyze::Operation* reader = &op;
@@ -435,8 +482,10 @@ InputRun run_probes(engine::Context& context) {
             reader = &g;
       }
       for (const auto* seen : harvest.of(account, reader))
-        if (seen->ok() && path.empty())
+        if (seen->ok() && path.empty()) {
           path = seen->path.substr(0, seen->path.find('?'));
+          parents = seen->values;
+        }
     }
     if (op.method == "GET") {
       if (path.empty()) {
@@ -457,7 +506,7 @@ InputRun run_probes(engine::Context& context) {
       for (const auto& param : op.params)
         if (param.in == "query")
           probe_query_param(p, t, param);
-      if (!op.path_params.empty())
+      if (op.path.ends_with('}'))
         probe_path_param(p, t);
       continue;
     }
@@ -493,11 +542,52 @@ InputRun run_probes(engine::Context& context) {
     }
     ++run.operations;
     size_t first = run.results.size();
-    probe_body(p, op, path, account);
-    // Objects the probes created by being accepted are deleted at the end.
-    for (const auto& kind : kinds) {
-      if (kind.create != &op)
+    // A singleton the account owns (PUT/PATCH /api/me) is written back as it was afterwards.
+    std::optional<nlohmann::json> before;
+    if ((op.method == "PUT" || op.method == "PATCH") && op.path_params.empty()) {
+      net::HttpRequest read;
+      read.url = op.path;
+      read.headers.push_back({"Accept", "application/json"});
+      if (auto got = access::send_as(context, account, read);
+          got && got->status >= 200 && got->status < 300) {
+        auto doc = nlohmann::json::parse(got->body, nullptr, false);
+        for (const char* wrapper : {"data", "user", "profile", "result", "item"})
+          if (doc.is_object() && doc.contains(wrapper) && doc[wrapper].is_object()) {
+            auto inner = doc[wrapper];
+            doc = std::move(inner);
+            break;
+          }
+        if (doc.is_object())
+          before = std::move(doc);
+      }
+      if (!before) {
+        run.notes.push_back(fmt::format("{} {}: not probed, since GET {} did not show what to "
+                                        "write back afterwards",
+                                        op.method, op.path, op.path));
         continue;
+      }
+    }
+    probe_body(p, op, path, account);
+    if (before) {
+      // Only members the GET shows can be written back; members it does not show are left out.
+      auto sample = analyze::sample_body(op.body_schema, op.body_example, "lgq");
+      nlohmann::json restore = nlohmann::json::object();
+      for (const auto& [key, value] : sample.items())
+        if (before->contains(key))
+          restore[key] = (*before)[key];
+      auto request = write_request(op, op.path, restore.dump());
+      auto done = access::send_as(context, account, request);
+      if (!done || done->status >= 300)
+        run.notes.push_back(fmt::format("{} {} of {} could not be written back as it was",
+                                        op.method, op.path, account));
+    }
+    // Objects the probes created by being accepted are deleted at the end; where the API has no
+    // way to delete them, the summary says so.
+    bool deletable = false;
+    for (const auto& kind : kinds) {
+      if (kind.create != &op || !kind.remove)
+        continue;
+      deletable = true;
       for (size_t i = first; i < run.results.size(); ++i) {
         const auto& r = run.results[i];
         if (r.status < 200 || r.status >= 300)
@@ -509,20 +599,34 @@ InputRun run_probes(engine::Context& context) {
           access::Created c;
           c.kind = &kind;
           c.account = account;
-          c.values = {o.id};
+          c.values = parents;
+          c.values.push_back(o.id);
           c.path = engine::fill_params(kind.get->path, c.values);
           created.push_back(std::move(c));
           break;
         }
       }
     }
+    if (op.method == "POST" && !deletable) {
+      size_t accepted = 0;
+      for (size_t i = first; i < run.results.size(); ++i)
+        if (run.results[i].status >= 200 && run.results[i].status < 300)
+          ++accepted;
+      if (accepted > 0)
+        run.notes.push_back(fmt::format("POST {} accepted {} probe(s) that may have created "
+                                        "objects launchgate has no DELETE to remove (their "
+                                        "strings start with lgq)",
+                                        op.path, accepted));
+    }
   }
   auto left = access::delete_created(context, created);
   if (!left.empty())
     run.notes.push_back(fmt::format("{} object(s) the probes created could not be deleted: {}",
                                     left.size(), fmt::join(left, ", ")));
-  if (p.stopped())
+  if (p.stopped()) {
+    run.stopped = true;
     run.notes.push_back("stopped: " + p.why_stopped());
+  }
   return run;
 }
 

@@ -5,6 +5,7 @@
 
 #include "engine/context.hpp"
 
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -27,13 +28,14 @@ struct ProbeResult {
   int status = 0;
   std::string body;
   std::string content_type;
+  double elapsed_ms = 0;
 };
 
 /// A sign of injection found by comparing answers.
 struct InjectionSign {
   const analyze::Operation* op = nullptr;
   std::string param;
-  std::string technique; ///< "boolean", "error", "nosql operator", "reflected html"
+  std::string technique; ///< "boolean", "error", "time", "nosql operator", "reflected html"
   std::string detail;    ///< what differed, in a sentence
   std::string account;
   net::HttpRequest request; ///< the probe that shows it
@@ -42,11 +44,12 @@ struct InjectionSign {
 };
 
 struct InputRun {
-  std::vector<ProbeResult> results;
+  std::deque<ProbeResult> results; ///< a deque: a probe's answer stays put while more are added
   std::vector<InjectionSign> signs;
   int sent = 0;
   int operations = 0;
   int writes_skipped = 0;
+  bool stopped = false; ///< the budget ran out (or the scope refused): some probes were not sent
   std::vector<std::string> notes;
 };
 
