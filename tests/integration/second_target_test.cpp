@@ -126,6 +126,107 @@ INSTANTIATE_TEST_SUITE_P(ProjectsApi, SecondTarget,
                            return name;
                          });
 
+/// The four accounts signing in with `style`: "basic", "api_key" or "form" (a form whose CSRF
+/// token is scraped from the login page and bound to a pre-session cookie).
+std::string accounts_yaml(const std::string& style) {
+  struct User {
+    const char* name;
+    const char* org;
+    const char* role;
+  };
+  std::string out = "accounts:\n";
+  for (const auto& u : {User{"ada", "initech", "admin"}, User{"bea", "initech", "member"},
+                        User{"cy", "umbrella", "admin"}, User{"dan", "umbrella", "member"}}) {
+    std::string password = fmt::format("\"${{{}_PASSWORD}}\"", to_upper(u.name));
+    std::string login;
+    if (style == "basic")
+      login = fmt::format("{{basic: {{username: {}, password: {}}}, check: /v2/profile}}", u.name,
+                          password);
+    else if (style == "api_key")
+      login = fmt::format("{{api_key: {{header: X-Api-Key, value: key-{}-1}}, check: /v2/profile}}",
+                          u.name);
+    else
+      login = fmt::format("{{method: POST, path: /web/login, form: {{username: {}, password: {}}}, "
+                          "csrf: {{page: /web/login, field: csrf_token}}}}",
+                          u.name, password);
+    out += fmt::format("  - {{name: {}, org: {}, role: {}, login: {}}}\n", u.name, u.org, u.role,
+                       login);
+  }
+  return out;
+}
+
+std::vector<CheckResult> audit_with_style(const std::string& style,
+                                          const std::vector<std::string>& flaws,
+                                          std::string& error) {
+  std::vector<std::string> args{std::string(LG_SOURCE_DIR) + "/tests/targets/projects_api.py",
+                                "--port", "0"};
+  for (const auto& f : flaws) {
+    args.emplace_back("--flaw");
+    args.push_back(f);
+  }
+  portal_test::PortalProcess target;
+  if (!target.start(k_python, args)) {
+    error = target.error();
+    return {};
+  }
+  for (const char* name : {"ada", "bea", "cy", "dan"})
+    setenv(fmt::format("{}_PASSWORD", to_upper(name)).c_str(),
+           fmt::format("{}-pass-1", name).c_str(), 1);
+  std::string yaml = fmt::format("target: {{base_url: \"{}\", max_rps: 500}}\n{}api:\n"
+                                 "  har: projects_api.har\n"
+                                 "  public: [\"GET /v2/health\", \"POST /auth/token\"]\n"
+                                 "  admin_only: [\"/v2/orgs/*/billing\"]\n"
+                                 "  shared: [\"/v2/reference/**\"]\n",
+                                 target.url(), accounts_yaml(style));
+  auto config = parse_config(yaml, style, std::string(LG_SOURCE_DIR) + "/tests/targets");
+  if (!config) {
+    error = config.error().message;
+    return {};
+  }
+  net::CurlHttpClient http({});
+  net::SystemClock clock;
+  engine::Context context(*config, {http, clock}, {});
+  auto results = checks::run_checks(context, {"access"});
+  target.stop();
+  target.remove_log();
+  return results;
+}
+
+class LoginStyle : public ::testing::TestWithParam<const char*> {
+protected:
+  void SetUp() override {
+    if (!std::filesystem::exists(k_python))
+      GTEST_SKIP() << "no " << k_python;
+  }
+};
+
+TEST_P(LoginStyle, TheAccessGateRunsWithItAndFindsTheNestedIdor) {
+  std::string error;
+  auto secure = audit_with_style(GetParam(), {}, error);
+  ASSERT_TRUE(error.empty()) << error;
+  for (const auto& r : secure) {
+    if (r.meta.id == "access.cross-tenant-write" || r.meta.id == "access.mass-assignment")
+      EXPECT_EQ(r.status, Status::skip) << dump(secure); // read-only run
+    else
+      EXPECT_EQ(r.status, Status::pass) << dump(secure);
+  }
+  auto flawed = audit_with_style(GetParam(), {"nested-idor"}, error);
+  ASSERT_TRUE(error.empty()) << error;
+  EXPECT_EQ(not_passing(flawed),
+            (std::set<std::string>{"access.cross-tenant-read", "access.cross-tenant-write",
+                                   "access.mass-assignment"}))
+      << dump(flawed);
+  for (const auto& r : flawed)
+    for (const auto& f : r.findings) {
+      auto curl = f.evidence.value("curl", "");
+      EXPECT_NE(curl.find('$'), std::string::npos) << curl; // the credential as a variable
+      EXPECT_EQ(curl.find("-pass-1"), std::string::npos) << curl;
+      EXPECT_EQ(curl.find("key-"), std::string::npos) << curl;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(ProjectsApi, LoginStyle, ::testing::Values("basic", "api_key", "form"));
+
 TEST(SecondTargetShape, TheNestedIdorIsFoundUnderTheAttackersOwnOrg) {
   if (!std::filesystem::exists(k_python))
     GTEST_SKIP() << "no " << k_python;

@@ -5,6 +5,10 @@ A small multi-tenant "projects" API with bearer tokens (never cookies), UUID ids
 path (/v2/orgs/{org}/projects/{id}). It is secure by default but full of traps for naive checks
 (a 200 "not found" envelope, shared reference data, ignored privileged fields, a cross-org PATCH
 that lands on the caller's own record). Each --flaw NAME plants exactly one real failure.
+Besides bearer tokens, the same users can sign in three other ways, so that launchgate's login
+styles meet a real server: HTTP Basic, an API key (X-Api-Key: key-<username>-1), and a web form
+at /web/login whose CSRF token is bound to a pre-session cookie (the session is then the
+web_session cookie).
 Python 3 standard library only. See README.md beside this file.
 
     python3 projects_api.py [--port 0] [--flaw NAME]... [--log]
@@ -13,6 +17,8 @@ Prints "listening on http://127.0.0.1:PORT" on stdout, serves until SIGTERM/SIGI
 """
 
 import argparse
+import base64
+import html
 import json
 import secrets
 import signal
@@ -103,6 +109,7 @@ class Store:
         self.projects = {}   # id -> {"id","org_id","name","description","owner_id","created_at"}
         self.order = {}      # project id -> creation sequence number
         self.tokens = {}     # token -> user id
+        self.csrf = {}       # pre-session cookie value -> the CSRF token rendered for it
         self.seq = 0
         slug_to_id = {}
         for slug, name, billing in SEED_ORGS:
@@ -133,6 +140,19 @@ class Store:
         # The id of the n-th created project is uuid5 of a fixed name too: repeatable runs.
         pid = fixed_id("project:created:%d" % (self.seq + 1))
         return self._add_project(pid, org_id, name, description, owner_id)
+
+    def check_password(self, username, password):
+        for user in self.users.values():
+            if user["username"] == username and secrets.compare_digest(
+                    user["password"].encode(), password.encode()):
+                return user
+        return None
+
+    def by_api_key(self, key):
+        for user in self.users.values():
+            if secrets.compare_digest(("key-%s-1" % user["username"]).encode(), key.encode()):
+                return user
+        return None
 
     def login(self, username, password):
         for user in self.users.values():
@@ -256,14 +276,35 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(400, "body must be a JSON object")
         return value
 
+    def _cookies(self):
+        out = {}
+        for part in self.headers.get("Cookie", "").split(";"):
+            name, _, value = part.strip().partition("=")
+            if name:
+                out[name] = value
+        return out
+
     def _caller(self, required=True):
         header = self.headers.get("Authorization", "")
         scheme, _, token = header.partition(" ")
         user = None
-        if scheme.lower() == "bearer" and token.strip():
-            with self.server.store.lock:
-                uid = self.server.store.tokens.get(token.strip())
-                user = self.server.store.users.get(uid) if uid else None
+        store = self.server.store
+        with store.lock:
+            if scheme.lower() == "bearer" and token.strip():
+                uid = store.tokens.get(token.strip())
+                user = store.users.get(uid) if uid else None
+            elif scheme.lower() == "basic" and token.strip():
+                try:
+                    pair = base64.b64decode(token.strip(), validate=True).decode("utf-8")
+                except ValueError:
+                    pair = ""
+                username, sep, password = pair.partition(":")
+                user = store.check_password(username, password) if sep else None
+            elif self.headers.get("X-Api-Key"):
+                user = store.by_api_key(self.headers.get("X-Api-Key"))
+            elif self._cookies().get("web_session"):
+                uid = store.tokens.get(self._cookies()["web_session"])
+                user = store.users.get(uid) if uid else None
         if user is None and required:
             raise HttpError(401, "missing or invalid bearer token",
                             {"WWW-Authenticate": 'Bearer realm="projects-api"'})
@@ -335,6 +376,8 @@ class Handler(BaseHTTPRequestHandler):
         n = len(s)
         if s == ["auth", "token"]:
             table = {"POST": self.login}
+        elif s == ["web", "login"]:
+            table = {"GET": self.web_login_page, "POST": self.web_login}
         elif s == ["static", "app.js"]:
             table = {"GET": self.static_js}
         elif n >= 2 and s[0] == "v2":
@@ -388,6 +431,36 @@ class Handler(BaseHTTPRequestHandler):
         if token is None:
             raise HttpError(401, "invalid credentials")
         self._send(200, {"access_token": token, "token_type": "bearer"})
+
+    def web_login_page(self):
+        # The CSRF token is bound to a pre-session cookie: posting it without that cookie fails.
+        binding, token = secrets.token_hex(16), secrets.token_urlsafe(24)
+        with self.server.store.lock:
+            self.server.store.csrf[binding] = token
+        page = ('<!doctype html><title>Sign in</title><form method="post" action="/web/login">'
+                '<input type="hidden" name="csrf_token" value="%s">'
+                '<input name="username"><input type="password" name="password">'
+                '<button>Sign in</button></form>' % html.escape(token))
+        self._send(200, page.encode(), {"Set-Cookie": "csrf_binding=%s; HttpOnly; SameSite=Lax"
+                                        % binding}, content_type="text/html; charset=utf-8")
+
+    def web_login(self):
+        if not self.headers.get("Content-Type", "").startswith(
+                "application/x-www-form-urlencoded"):
+            raise HttpError(415, "a form body is expected")
+        form = parse_qs(self.body.decode("utf-8", "replace"), keep_blank_values=True)
+        field = lambda name: (form.get(name) or [""])[0]  # noqa: E731
+        store = self.server.store
+        with store.lock:
+            expected = store.csrf.pop(self._cookies().get("csrf_binding", ""), None)
+            if expected is None or not secrets.compare_digest(expected.encode(),
+                                                              field("csrf_token").encode()):
+                raise HttpError(403, "missing or wrong CSRF token")
+            token = store.login(field("username"), field("password"))
+        if token is None:
+            raise HttpError(401, "invalid credentials")
+        self._send(303, headers={"Location": "/v2/profile", "Set-Cookie":
+                                 "web_session=%s; HttpOnly; SameSite=Lax; Path=/" % token})
 
     def countries(self):
         self._caller()
