@@ -137,7 +137,7 @@ def check_secure(c):
     for method, path in protected:
         body = {"name": "x"} if method in ("POST", "PATCH") else None
         for headers in ({}, {"Authorization": "Bearer " + "0" * 40},
-                        {"Authorization": "Basic YWRhOmFkYS1wYXNzLTE="},
+                        {"Authorization": "Basic YWRhOndyb25n"},  # a wrong password
                         {"Cookie": "session=" + t["ada"]}):
             s, resp, h = c.call(method, path, body=body, headers=headers)
             check(s == 401 and "error" in resp and "bearer" in h.get("www-authenticate", "").lower(),
