@@ -7,6 +7,7 @@
 #include "checks/registry.hpp"
 #include "engine/context.hpp"
 #include "net/impl/curl_http.hpp"
+#include "support/test_support.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -47,13 +48,7 @@ GateRun run_gates(const std::vector<std::string>& flaws, bool allow_writes) {
 }
 
 std::string dump(const std::vector<CheckResult>& results) {
-  std::string out;
-  for (const auto& r : results) {
-    out += fmt::format("{} {}: {}\n", r.meta.id, to_string(r.status), r.reason);
-    for (const auto& f : r.findings)
-      out += "    " + f.message + "\n";
-  }
-  return out;
+  return test::dump_results(results);
 }
 
 std::set<std::string> failing(const std::vector<CheckResult>& results) {

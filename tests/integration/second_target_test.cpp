@@ -7,6 +7,7 @@
 #include "engine/context.hpp"
 #include "integration/test_portal_support.hpp"
 #include "net/impl/curl_http.hpp"
+#include "support/test_support.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -26,23 +27,32 @@ struct TargetRun {
   std::string error;
 };
 
-TargetRun audit_target(const std::vector<std::string>& flaws) {
-  TargetRun run;
+/// Starts the target with `flaws` and sets the passwords its config reads; false (with `error`
+/// set) when it does not start.
+bool start_target(portal_test::PortalProcess& target, const std::vector<std::string>& flaws,
+                  std::string& error) {
   std::vector<std::string> args{std::string(LG_SOURCE_DIR) + "/tests/targets/projects_api.py",
                                 "--port", "0"};
   for (const auto& f : flaws) {
     args.emplace_back("--flaw");
     args.push_back(f);
   }
-  portal_test::PortalProcess target;
   if (!target.start(k_python, args)) {
-    run.error = target.error();
-    return run;
+    error = target.error();
+    return false;
   }
-  setenv("PROJECTS_API_URL", target.url().c_str(), 1);
   for (const char* name : {"ada", "bea", "cy", "dan"})
     setenv(fmt::format("{}_PASSWORD", to_upper(name)).c_str(),
            fmt::format("{}-pass-1", name).c_str(), 1);
+  return true;
+}
+
+TargetRun audit_target(const std::vector<std::string>& flaws) {
+  TargetRun run;
+  portal_test::PortalProcess target;
+  if (!start_target(target, flaws, run.error))
+    return run;
+  setenv("PROJECTS_API_URL", target.url().c_str(), 1);
   auto config = load_config(std::string(LG_SOURCE_DIR) + "/tests/targets/projects_api.yaml");
   if (!config) {
     run.error = config.error().message;
@@ -60,13 +70,7 @@ TargetRun audit_target(const std::vector<std::string>& flaws) {
 }
 
 std::string dump(const std::vector<CheckResult>& results) {
-  std::string out;
-  for (const auto& r : results) {
-    out += fmt::format("{} {}: {}\n", r.meta.id, to_string(r.status), r.reason);
-    for (const auto& f : r.findings)
-      out += "    " + f.message + "\n";
-  }
-  return out;
+  return test::dump_results(results);
 }
 
 std::set<std::string> not_passing(const std::vector<CheckResult>& results) {
@@ -158,20 +162,9 @@ std::string accounts_yaml(const std::string& style) {
 std::vector<CheckResult> audit_with_style(const std::string& style,
                                           const std::vector<std::string>& flaws,
                                           std::string& error) {
-  std::vector<std::string> args{std::string(LG_SOURCE_DIR) + "/tests/targets/projects_api.py",
-                                "--port", "0"};
-  for (const auto& f : flaws) {
-    args.emplace_back("--flaw");
-    args.push_back(f);
-  }
   portal_test::PortalProcess target;
-  if (!target.start(k_python, args)) {
-    error = target.error();
+  if (!start_target(target, flaws, error))
     return {};
-  }
-  for (const char* name : {"ada", "bea", "cy", "dan"})
-    setenv(fmt::format("{}_PASSWORD", to_upper(name)).c_str(),
-           fmt::format("{}-pass-1", name).c_str(), 1);
   std::string yaml = fmt::format("target: {{base_url: \"{}\", max_rps: 500}}\n{}api:\n"
                                  "  har: projects_api.har\n"
                                  "  public: [\"GET /v2/health\", \"POST /auth/token\"]\n"

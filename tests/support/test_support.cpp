@@ -154,4 +154,14 @@ std::string GitRepo::head() const {
   return out.substr(0, out.find('\n'));
 }
 
+std::string dump_results(const std::vector<CheckResult>& results) {
+  std::string out;
+  for (const auto& r : results) {
+    out += r.meta.id + " " + std::string(to_string(r.status)) + ": " + r.reason + "\n";
+    for (const auto& f : r.findings)
+      out += "    " + f.message + "\n";
+  }
+  return out;
+}
+
 } // namespace lg::test

@@ -1,6 +1,8 @@
 #pragma once
 // Helpers shared by the test executables: a temporary directory per test, file reading.
 
+#include "core/result.hpp"
+
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -61,5 +63,9 @@ private:
 
 /// The whole content of `path`; empty when it cannot be read.
 std::string read_file(const std::filesystem::path& path);
+
+/// Every result as "id status: reason" and its findings' messages, one per line: for assertion
+/// messages.
+std::string dump_results(const std::vector<CheckResult>& results);
 
 } // namespace lg::test

@@ -56,6 +56,16 @@ Expected<net::HttpResponse> send_as(engine::Context& context, const std::string&
   return (*session)->send(request);
 }
 
+std::optional<net::HttpResponse> probe_as(engine::Context& context, const std::string& account,
+                                          net::HttpRequest& request, std::string& stopped) {
+  auto response = send_as(context, account, request);
+  if (response)
+    return std::move(*response);
+  if (response.error().kind == ErrorKind::budget || response.error().kind == ErrorKind::auth)
+    stopped = response.error().message;
+  return std::nullopt;
+}
+
 std::string auth_hint(engine::Context& context, const std::string& account) {
   if (account.empty())
     return "";

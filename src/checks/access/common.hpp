@@ -26,6 +26,12 @@ std::optional<CheckResult> preconditions(engine::Context& context, const CheckMe
 Expected<net::HttpResponse> send_as(engine::Context& context, const std::string& account,
                                     net::HttpRequest& request);
 
+/// send_as for the checks' probes: the answer, or nullopt when none came. A spent request budget
+/// or a failed login also sets `stopped` to the reason (the check stops and says so); other
+/// errors (one request timing out) leave it empty and the check goes on.
+std::optional<net::HttpResponse> probe_as(engine::Context& context, const std::string& account,
+                                          net::HttpRequest& request, std::string& stopped);
+
 /// How a replay carries `account`'s credential, its secret as a shell variable.
 std::string auth_hint(engine::Context& context, const std::string& account);
 

@@ -103,13 +103,10 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
         net::HttpRequest request;
         request.url = probe.path;
         request.headers.push_back({"Accept", "application/json"});
-        auto response = access::send_as(context, attacker.name, request);
+        auto response = access::probe_as(context, attacker.name, request, stopped);
         if (!response) {
-          if (response.error().kind == ErrorKind::budget ||
-              response.error().kind == ErrorKind::auth) {
-            stopped = response.error().message;
+          if (!stopped.empty())
             break;
-          }
           continue;
         }
         ++sent;

@@ -152,13 +152,10 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
                                    url_encode(t.value));
             request.url = base + query;
             request.headers.push_back({"Accept", "application/json"});
-            auto response = access::send_as(context, attacker.name, request);
+            auto response = access::probe_as(context, attacker.name, request, stopped);
             if (!response) {
-              if (response.error().kind == ErrorKind::budget ||
-                  response.error().kind == ErrorKind::auth) {
-                stopped = response.error().message;
+              if (!stopped.empty())
                 break;
-              }
               continue;
             }
             ++sent;

@@ -86,13 +86,10 @@ CheckResult run_access_role_escalation(engine::Context& context, const CheckMeta
                   .dump();
           request.headers.push_back({"Content-Type", "application/json"});
         }
-        auto response = access::send_as(context, account.name, request);
+        auto response = access::probe_as(context, account.name, request, stopped);
         if (!response) {
-          if (response.error().kind == ErrorKind::budget ||
-              response.error().kind == ErrorKind::auth) {
-            stopped = response.error().message;
+          if (!stopped.empty())
             break;
-          }
           continue;
         }
         ++sent;

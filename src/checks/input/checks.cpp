@@ -59,6 +59,10 @@ std::optional<CheckResult> preconditions(engine::Context& context, const CheckMe
 std::optional<CheckResult> unfinished(const CheckMeta& meta, const input::InputRun& run,
                                       size_t judged, const std::string& summary);
 
+/// The result of a check that judged `judged` probes of `run` and found `findings`.
+CheckResult conclude(const CheckMeta& meta, const input::InputRun& run,
+                     std::vector<Finding> findings, size_t judged);
+
 std::string no_probes_reason(const input::InputRun& run) {
   std::string reason = "no operation with a parameter or a body to probe";
   if (run.writes_skipped > 0)
@@ -89,6 +93,16 @@ std::string summary_of(const input::InputRun& run, size_t judged) {
   for (const auto& note : run.notes)
     s += "; " + note;
   return s;
+}
+
+CheckResult conclude(const CheckMeta& meta, const input::InputRun& run,
+                     std::vector<Finding> findings, size_t judged) {
+  auto summary = summary_of(run, judged);
+  if (!findings.empty())
+    return engine::failed(meta, std::move(findings), true, summary);
+  if (auto incomplete = unfinished(meta, run, judged, summary))
+    return *incomplete;
+  return engine::passed(meta, summary);
 }
 
 /// input.malformed / input.oversize: the server's answer to an invalid input of `kind`.
@@ -123,12 +137,7 @@ CheckResult judge_robustness(engine::Context& context, const CheckMeta& meta, Pr
     f.fingerprint = make_fingerprint(meta.id, {r.op->method, r.op->path, r.param});
     findings.push_back(std::move(f));
   }
-  auto summary = summary_of(run, judged);
-  if (!findings.empty())
-    return engine::failed(meta, std::move(findings), true, summary);
-  if (auto incomplete = unfinished(meta, run, judged, summary))
-    return *incomplete;
-  return engine::passed(meta, summary);
+  return conclude(meta, run, std::move(findings), judged);
 }
 
 } // namespace
@@ -171,12 +180,7 @@ CheckResult run_input_error_disclosure(engine::Context& context, const CheckMeta
     f.fingerprint = make_fingerprint(meta.id, {r.op->method, r.op->path});
     findings.push_back(std::move(f));
   }
-  auto summary = summary_of(run, judged);
-  if (!findings.empty())
-    return engine::failed(meta, std::move(findings), true, summary);
-  if (auto incomplete = unfinished(meta, run, judged, summary))
-    return *incomplete;
-  return engine::passed(meta, summary);
+  return conclude(meta, run, std::move(findings), judged);
 }
 
 CheckResult run_input_injection(engine::Context& context, const CheckMeta& meta) {
@@ -201,12 +205,7 @@ CheckResult run_input_injection(engine::Context& context, const CheckMeta& meta)
   for (const auto& r : run.results)
     if (r.kind == ProbeKind::injection && r.status >= 0)
       ++judged;
-  auto summary = summary_of(run, judged);
-  if (!findings.empty())
-    return engine::failed(meta, std::move(findings), true, summary);
-  if (auto incomplete = unfinished(meta, run, judged, summary))
-    return *incomplete;
-  return engine::passed(meta, summary);
+  return conclude(meta, run, std::move(findings), judged);
 }
 
 } // namespace lg::checks
