@@ -146,6 +146,11 @@ std::string accounts_yaml(const std::string& style) {
     if (style == "basic")
       login = fmt::format("{{basic: {{username: {}, password: {}}}, check: /v2/profile}}", u.name,
                           password);
+    else if (style == "bearer")
+      login =
+          fmt::format("{{method: POST, path: /auth/token, json: {{username: {}, password: {}}}, "
+                      "token: $.access_token}}",
+                      u.name, password);
     else if (style == "api_key")
       login = fmt::format("{{api_key: {{header: X-Api-Key, value: key-{}-1}}, check: /v2/profile}}",
                           u.name);
@@ -160,17 +165,17 @@ std::string accounts_yaml(const std::string& style) {
 }
 
 std::vector<CheckResult> audit_with_style(const std::string& style,
-                                          const std::vector<std::string>& flaws,
-                                          std::string& error) {
+                                          const std::vector<std::string>& flaws, std::string& error,
+                                          const std::string& api = "har: projects_api.har") {
   portal_test::PortalProcess target;
   if (!start_target(target, flaws, error))
     return {};
   std::string yaml = fmt::format("target: {{base_url: \"{}\", max_rps: 500}}\n{}api:\n"
-                                 "  har: projects_api.har\n"
+                                 "  {}\n"
                                  "  public: [\"GET /v2/health\", \"POST /auth/token\"]\n"
                                  "  admin_only: [\"/v2/orgs/*/billing\"]\n"
                                  "  shared: [\"/v2/reference/**\"]\n",
-                                 target.url(), accounts_yaml(style));
+                                 target.url(), accounts_yaml(style), api);
   auto config = parse_config(yaml, style, std::string(LG_SOURCE_DIR) + "/tests/targets");
   if (!config) {
     error = config.error().message;
@@ -219,6 +224,29 @@ TEST_P(LoginStyle, TheAccessGateRunsWithItAndFindsTheNestedIdor) {
 }
 
 INSTANTIATE_TEST_SUITE_P(ProjectsApi, LoginStyle, ::testing::Values("basic", "api_key", "form"));
+
+TEST(SecondTargetShape, APostmanCollectionDescribesItAsWellAsTheHar) {
+  if (!std::filesystem::exists(k_python))
+    GTEST_SKIP() << "no " << k_python;
+  std::string error;
+  const std::string api = "postman: projects_api.postman.json";
+  auto secure = audit_with_style("bearer", {}, error, api);
+  ASSERT_TRUE(error.empty()) << error;
+  EXPECT_EQ(not_passing(secure),
+            (std::set<std::string>{"access.cross-tenant-write", "access.mass-assignment"}))
+      << dump(secure); // the two write checks skip in a read-only run
+  for (const auto& [flaw, check] : std::vector<std::pair<std::string, std::string>>{
+           {"nested-idor", "access.cross-tenant-read"},
+           {"member-billing", "access.role-escalation"},
+           {"search-leak", "access.filter-tampering"}}) {
+    auto flawed = audit_with_style("bearer", {flaw}, error, api);
+    ASSERT_TRUE(error.empty()) << error;
+    EXPECT_EQ(not_passing(flawed),
+              (std::set<std::string>{check, "access.cross-tenant-write", "access.mass-assignment"}))
+        << flaw << "\n"
+        << dump(flawed);
+  }
+}
 
 TEST(SecondTargetShape, TheNestedIdorIsFoundUnderTheAttackersOwnOrg) {
   if (!std::filesystem::exists(k_python))
