@@ -12,7 +12,7 @@ packages=(
   # tests
   libgtest-dev libgmock-dev python3-jsonschema
   # benchmarks
-  wrk hyperfine ripgrep
+  wrk hyperfine ripgrep sqlmap
 )
 
 missing=()

@@ -53,6 +53,13 @@ Expected<net::HttpResponse> GuardedHttpClient::send(const net::HttpRequest& requ
     return unexpected(
         ErrorKind::budget,
         fmt::format("request budget of {} exhausted (target.max_requests)", m_limits.max_requests));
+  // A target that stopped answering is not waited for again and again: after k_max_silent
+  // requests in a row without an answer, the rest of the gate fails at once.
+  if (m_silent >= k_max_silent)
+    return unexpected(ErrorKind::network,
+                      fmt::format("not sent: the target gave no answer to {} requests in a row "
+                                  "(the last: {})",
+                                  m_silent, m_last_silence));
   if (m_limits.max_rps > 0) {
     auto now = m_clock.now();
     if (m_next_slot > now)
@@ -64,6 +71,12 @@ Expected<net::HttpResponse> GuardedHttpClient::send(const net::HttpRequest& requ
   ++m_used;
   ++m_total;
   auto result = m_inner.send(request);
+  if (result) {
+    m_silent = 0;
+  } else if (result.error().kind == ErrorKind::network) {
+    ++m_silent;
+    m_last_silence = result.error().message;
+  }
   if (m_log) {
     // Probes send 16 KiB query values: a log line shows the first 200 characters of the URL.
     std::string url = redact_url(request.url);

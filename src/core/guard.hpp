@@ -35,8 +35,15 @@ public:
   /// True when `url` parses and its host is in scope.
   bool in_scope(const std::string& url) const;
 
-  /// Starts a fresh request budget (one per gate).
-  void reset_budget() { m_used = 0; }
+  /// Starts a fresh request budget (one per gate), and forgets requests that got no answer.
+  void reset_budget() {
+    m_used = 0;
+    m_silent = 0;
+  }
+
+  /// After this many requests in a row without an answer (timeouts, refused or dropped
+  /// connections), the guard refuses the rest of the budget period at once.
+  static constexpr int k_max_silent = 3;
   int requests_sent() const { return m_total; }
   int budget_used() const { return m_used; }
 
@@ -50,6 +57,8 @@ private:
   std::chrono::steady_clock::time_point m_next_slot{};
   int m_used = 0;
   int m_total = 0;
+  int m_silent = 0;           ///< requests in a row that got no answer
+  std::string m_last_silence; ///< why the last of them failed
   std::function<void(const std::string&)> m_log;
 };
 

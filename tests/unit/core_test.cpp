@@ -118,6 +118,28 @@ TEST_F(GuardTest, RefusesHostsOutsideScopeWithoutSendingAByte) {
   EXPECT_TRUE(guard.send({"GET", "https://PORTAL.test/x", {}, ""}));
 }
 
+TEST_F(GuardTest, ATargetThatStopsAnsweringIsNotWaitedForAgainUntilTheNextGate) {
+  http.handler = [](const net::HttpRequest&) { return test::respond(200); };
+  bool silent = false;
+  http.fail_when = [&](const net::HttpRequest&) { return silent; };
+  GuardLimits many = limits;
+  many.max_requests = 100;
+  GuardedHttpClient guard(http, clock, many);
+  EXPECT_TRUE(guard.send({"GET", "http://portal.test/a", {}, ""}));
+  silent = true;
+  for (int i = 0; i < 10; ++i)
+    EXPECT_FALSE(guard.send({"GET", "http://portal.test/b", {}, ""}));
+  EXPECT_EQ(http.seen.size(), 4u); // one answered, three without an answer, then none sent
+  auto r = guard.send({"GET", "http://portal.test/c", {}, ""});
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::network);
+  EXPECT_NE(r.error().message.find("no answer to 3 requests in a row"), std::string::npos)
+      << r.error().message;
+  silent = false;
+  guard.reset_budget(); // the next gate tries again
+  EXPECT_TRUE(guard.send({"GET", "http://portal.test/d", {}, ""}));
+}
+
 TEST_F(GuardTest, FollowsRedirectsOnlyInsideScope) {
   http.handler = [](const net::HttpRequest& r) {
     if (r.url == "http://portal.test/a")
