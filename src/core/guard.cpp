@@ -111,12 +111,14 @@ Expected<net::HttpResponse> GuardedHttpClient::send_following(net::HttpRequest r
                                     "outside target.scope",
                                     redact_url(request.url), redact_url(next)));
     // Credentials stay with the origin they were meant for: a hop to another scheme, host or port
-    // (an https -> http downgrade, another service on the same host) goes without them.
+    // (an https -> http downgrade, another service on the same host) goes with none of the
+    // request's own headers but Accept and Content-Type — an API key or CSRF token may sit in
+    // any header (X-Api-Key, X-CSRF-Token), not only in Cookie and Authorization.
     auto from = parse_url(request.url);
     auto to = parse_url(next);
     if (!from || !to || from->origin() != to->origin())
       std::erase_if(request.headers, [](const net::Header& h) {
-        return iequals(h.name, "Cookie") || iequals(h.name, "Authorization");
+        return !iequals(h.name, "Accept") && !iequals(h.name, "Content-Type");
       });
     bool to_get = response.status == 303 ||
                   ((response.status == 301 || response.status == 302) && request.method == "POST");

@@ -28,8 +28,10 @@ public:
   Expected<net::HttpResponse> send(const net::HttpRequest& request) override;
 
   /// Sends and follows up to max_redirects redirects, each hop checked against the scope.
-  /// 303 (and 301/302 after POST) turn into GET without a body, as browsers do. Cookie and
-  /// Authorization headers are dropped when a hop changes the origin (scheme, host or port).
+  /// 303 (and 301/302 after POST) turn into GET without a body, as browsers do. When a hop changes
+  /// the origin (scheme, host or port), every header of the request but Accept and Content-Type
+  /// is dropped: credentials (Cookie, Authorization, API-key and CSRF headers) stay at their
+  /// origin.
   Expected<net::HttpResponse> send_following(net::HttpRequest request);
 
   /// True when `url` parses and its host is in scope.

@@ -253,12 +253,19 @@ TEST_F(GuardTest, CredentialsDoNotFollowARedirectToAnotherOrigin) {
     return test::respond(200);
   };
   GuardedHttpClient guard(http, clock, limits);
-  auto r = guard.send_following(
-      {"GET", "https://portal.test/a", {{"Cookie", "sid=1"}, {"authorization", "Bearer t"}}, ""});
+  auto r = guard.send_following({"GET",
+                                 "https://portal.test/a",
+                                 {{"Cookie", "sid=1"},
+                                  {"authorization", "Bearer t"},
+                                  {"X-Api-Key", "k"},
+                                  {"X-CSRF-Token", "c"},
+                                  {"Accept", "application/json"}},
+                                 ""});
   ASSERT_TRUE(r);
   ASSERT_EQ(http.seen.size(), 2u);
-  EXPECT_EQ(http.seen[0].headers.size(), 2u);
-  EXPECT_TRUE(http.seen[1].headers.empty());
+  EXPECT_EQ(http.seen[0].headers.size(), 5u);
+  ASSERT_EQ(http.seen[1].headers.size(), 1u); // an API key or CSRF header is a credential too
+  EXPECT_EQ(http.seen[1].headers[0].name, "Accept");
 }
 
 } // namespace
