@@ -28,8 +28,14 @@ std::string type_of(const nlohmann::json& schema) {
 
 long long number_member(const nlohmann::json& schema, const char* key, long long fallback) {
   auto it = schema.find(key);
-  if (it != schema.end() && it->is_number())
+  if (it == schema.end())
+    return fallback;
+  if (it->is_number_integer())
     return it->get<long long>();
+  if (it->is_number_float()) { // clamped before the cast: 1e300 would overflow it
+    double d = std::clamp(it->get<double>(), -1e15, 1e15);
+    return static_cast<long long>(d);
+  }
   return fallback;
 }
 
@@ -59,7 +65,9 @@ nlohmann::json sample(const nlohmann::json& schema, std::string_view marker, int
         wanted.push_back(key);
     for (const auto& key : wanted) {
       const auto& prop = (*props)[key];
-      if (prop.is_object() && prop.value("readOnly", false))
+      auto read_only = prop.is_object() ? prop.find("readOnly") : prop.end();
+      if (prop.is_object() && read_only != prop.end() && read_only->is_boolean() &&
+          read_only->get<bool>())
         continue;
       out[key] = sample(prop, marker, depth + 1);
     }
@@ -77,7 +85,10 @@ nlohmann::json sample(const nlohmann::json& schema, std::string_view marker, int
     return std::max(number_member(schema, "minimum", 1), 1LL);
   if (type == "boolean")
     return false;
-  std::string format = schema.value("format", "");
+  auto format_member = schema.find("format"); // any JSON type: a document may say format: 6
+  std::string format = format_member != schema.end() && format_member->is_string()
+                           ? format_member->get<std::string>()
+                           : "";
   std::string m(marker);
   if (format == "email")
     return m + "@example.invalid";

@@ -25,7 +25,8 @@ Expected<Baseline> load_baseline(const std::string& path) {
   auto doc = nlohmann::json::parse(text.str(), nullptr, false);
   if (doc.is_discarded() || !doc.is_object())
     return unexpected(ErrorKind::parse, fmt::format("{}: not a JSON object", path));
-  if (doc.value("schema", "") != "launchgate.baseline/1")
+  if (auto schema = doc.find("schema");
+      schema == doc.end() || !schema->is_string() || *schema != "launchgate.baseline/1")
     return unexpected(ErrorKind::parse,
                       fmt::format("{}: schema must be \"launchgate.baseline/1\"", path));
   if (!doc.contains("findings") || !doc["findings"].is_array())

@@ -396,7 +396,10 @@ void probe_body(Prober& p, const Operation& op, const std::string& path,
       auto b = base;
       b[name] = "";
       send(ProbeKind::malformed, fmt::format("{} empty", name), false, b.dump(), param);
-      long long max = schema.value("maxLength", -1LL);
+      auto max_member = schema.find("maxLength");
+      long long max = max_member != schema.end() && max_member->is_number_integer()
+                          ? max_member->get<long long>()
+                          : -1;
       b[name] = std::string(1 << 20, 'A');
       send(ProbeKind::oversize, fmt::format("a 1 MiB {}", name), max >= 0 && max < (1 << 20),
            b.dump(), param);
