@@ -130,11 +130,11 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
         }
         auto f = access::access_finding(
             context,
-            fmt::format("{} {} as {} ({}) returned {}'s {} object {} ({}; via {})",
+            fmt::format("{} {} as {} ({}) returned {}'s object{}{} that {} reads (matched {}; "
+                        "via {})",
                         probe.op->method, probe.op->path, attacker.name, attacker.org, victim.org,
-                        victim.name, leaks.front().id.empty() ? "" : leaks.front().id,
-                        fmt::format("matched {}", fmt::join(leaks.front().fields, ", ")),
-                        probe.how),
+                        leaks.front().id.empty() ? "" : " ", leaks.front().id, victim.name,
+                        fmt::join(leaks.front().fields, ", "), probe.how),
             *probe.op, attacker.name, victim.name, request, *response);
         f.evidence["victim_org"] = victim.org;
         f.evidence["pairs"] = nlohmann::json::array({pair});
