@@ -2,11 +2,8 @@
 // makes exactly the checks it is meant for fail, with replayable evidence, and the hardened portal
 // gives no finding at all in either gate, with writes allowed.
 
-#include "app/commands.hpp"
-#include "app/portal_process.hpp"
 #include "checks/registry.hpp"
-#include "engine/context.hpp"
-#include "net/impl/curl_http.hpp"
+#include "integration/demo_portal.hpp"
 #include "support/test_support.hpp"
 
 #include <fmt/format.h>
@@ -19,7 +16,7 @@
 namespace lg {
 namespace {
 
-constexpr const char* k_password = "integration-test-password";
+constexpr const char* k_password = test::k_portal_password;
 
 struct GateRun {
   std::vector<CheckResult> results;
@@ -27,21 +24,8 @@ struct GateRun {
 };
 
 GateRun run_gates(const std::vector<std::string>& flaws, bool allow_writes) {
-  app::PortalProcess portal;
-  app::PortalOptions options;
-  options.binary = LG_PORTAL_BIN;
-  options.flaws = flaws;
-  options.seed_password = k_password;
-  auto started = portal.start(options);
-  EXPECT_TRUE(started) << started.error().message;
-  setenv("LAUNCHGATE_DEMO_PASSWORD", k_password, 1);
-  auto config = parse_config(app::demo_config_yaml(portal.base_url()), "t", "");
-  EXPECT_TRUE(config) << config.error().message;
-  net::CurlHttpClient http({});
-  net::SystemClock clock;
-  engine::RunOptions run_options;
-  run_options.allow_writes = allow_writes;
-  engine::Context context(*config, {http, clock}, run_options);
+  test::DemoPortal portal(flaws, allow_writes);
+  auto& context = *portal.context();
   GateRun run;
   run.results = checks::run_checks(context, {"access", "input"}, {}, &run.requests);
   return run;

@@ -7,6 +7,7 @@
 #include "checks/catalog.hpp"
 #include "checks/registry.hpp"
 #include "engine/context.hpp"
+#include "integration/demo_portal.hpp"
 #include "net/impl/curl_http.hpp"
 
 #include <gtest/gtest.h>
@@ -17,7 +18,7 @@
 namespace lg {
 namespace {
 
-constexpr const char* k_password = "integration-test-password";
+constexpr const char* k_password = test::k_portal_password;
 
 struct Run {
   CheckResult result;
@@ -26,21 +27,8 @@ struct Run {
 
 Run run_check(const std::string& id, const std::vector<std::string>& flaws,
               bool allow_writes = false) {
-  app::PortalProcess portal;
-  app::PortalOptions options;
-  options.binary = LG_PORTAL_BIN;
-  options.flaws = flaws;
-  options.seed_password = k_password;
-  auto started = portal.start(options);
-  EXPECT_TRUE(started) << started.error().message;
-  setenv("LAUNCHGATE_DEMO_PASSWORD", k_password, 1);
-  auto config = parse_config(app::demo_config_yaml(portal.base_url()), "t", "");
-  EXPECT_TRUE(config) << config.error().message;
-  net::CurlHttpClient http({});
-  net::SystemClock clock;
-  engine::RunOptions run_options;
-  run_options.allow_writes = allow_writes;
-  engine::Context context(*config, {http, clock}, run_options);
+  test::DemoPortal portal(flaws, allow_writes);
+  auto& context = *portal.context();
   const auto* meta = checks::find_check(id);
   EXPECT_NE(meta, nullptr);
   const auto& impls = checks::implementations();
