@@ -119,7 +119,9 @@ that ignores the member passes. A spent budget makes the check `error`.
   for the test, at least two orgs, an admin and a staff account, each org with data of its own.
 - **How much.** Each gate has a budget of `target.max_requests` requests (default 2000),
   restarted for each gate; logins and the harvest count in the first gate that needs them. A check
-  that reaches it stops and says so ("request budget of N exhausted (target.max_requests)").
+  that reaches it stops and says so ("request budget of N exhausted (target.max_requests)"), and
+  a check one of whose requests got no answer (a timeout, a dropped connection) ends in `error`
+  unless it found something: what was not answered was not examined.
   `target.max_rps` (default 10) spaces every request. The text and JSON reports give the
   requests each gate sent; `-v` logs each one, redacted.
 - **Scope.** Every request and redirect hop outside `target.scope` (default: the host of

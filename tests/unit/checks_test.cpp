@@ -382,3 +382,47 @@ TEST(AccessGate, AnAccountRefusedOnItsOwnRequestsIsABrokenLoginNotAFinding) {
 
 } // namespace
 } // namespace lg::checks
+
+namespace lg::checks {
+namespace {
+
+TEST(AccessGate, AProbeWithoutAnAnswerIsAnErrorNotAPass) {
+  auto config = config_with("accounts:\n"
+                            "  - {name: ann, org: a, role: staff, login: {path: /login/ann}}\n"
+                            "  - {name: bob, org: b, role: staff, login: {path: /login/bob}}\n"
+                            "api:\n  endpoints: [GET /items, \"GET /items/{id}\"]\n");
+  test::FakeHttp http;
+  auto who = [](const net::HttpRequest& r) {
+    for (const auto& h : r.headers)
+      if (h.name == "Cookie")
+        return h.value.substr(h.value.find('=') + 1);
+    return std::string();
+  };
+  http.handler = [&](const net::HttpRequest& r) {
+    if (r.url.find("/login/") != std::string::npos)
+      return test::respond(200, "{}",
+                           {{"Set-Cookie", "sid=" + r.url.substr(r.url.rfind('/') + 1)}});
+    std::string me = who(r);
+    std::string id = me == "ann" ? "1" : "2";
+    std::string item = R"({"id": )" + id + R"(, "name": "the data of )" + me + R"("})";
+    if (r.url.ends_with("/items"))
+      return test::respond(200, "[" + item + "]");
+    if (r.url.ends_with("/items/" + id))
+      return test::respond(200, item);
+    return test::respond(404, R"({"error": "not found"})");
+  };
+  // Every request for the other org's item times out.
+  http.fail_when = [&](const net::HttpRequest& r) {
+    return (who(r) == "ann" && r.url.ends_with("/items/2")) ||
+           (who(r) == "bob" && r.url.ends_with("/items/1"));
+  };
+  auto r = run_with("access.cross-tenant-read", config, http, false);
+  EXPECT_EQ(r.status, Status::error) << r.reason;
+  EXPECT_NE(r.reason.find("got no answer"), std::string::npos) << r.reason;
+  http.fail_when = {};
+  auto answered = run_with("access.cross-tenant-read", config, http, false);
+  EXPECT_EQ(answered.status, Status::pass) << answered.reason;
+}
+
+} // namespace
+} // namespace lg::checks

@@ -56,13 +56,27 @@ Expected<net::HttpResponse> send_as(engine::Context& context, const std::string&
   return (*session)->send(request);
 }
 
+std::string Probing::incomplete() const {
+  std::string out;
+  if (!stopped.empty())
+    out = fmt::format("stopped: {}", stopped);
+  if (unanswered > 0)
+    out += fmt::format("{}{} request(s) got no answer (the last: {})", out.empty() ? "" : "; ",
+                       unanswered, last_failure);
+  return out;
+}
+
 std::optional<net::HttpResponse> probe_as(engine::Context& context, const std::string& account,
-                                          net::HttpRequest& request, std::string& stopped) {
+                                          net::HttpRequest& request, Probing& probing) {
   auto response = send_as(context, account, request);
   if (response)
     return std::move(*response);
-  if (response.error().kind == ErrorKind::budget || response.error().kind == ErrorKind::auth)
-    stopped = response.error().message;
+  if (response.error().kind == ErrorKind::budget || response.error().kind == ErrorKind::auth) {
+    probing.stopped = response.error().message;
+  } else {
+    ++probing.unanswered;
+    probing.last_failure = response.error().message;
+  }
   return std::nullopt;
 }
 

@@ -26,11 +26,22 @@ std::optional<CheckResult> preconditions(engine::Context& context, const CheckMe
 Expected<net::HttpResponse> send_as(engine::Context& context, const std::string& account,
                                     net::HttpRequest& request);
 
-/// send_as for the checks' probes: the answer, or nullopt when none came. A spent request budget
-/// or a failed login also sets `stopped` to the reason (the check stops and says so); other
-/// errors (one request timing out) leave it empty and the check goes on.
+/// What a check's probes could not do: a stop (a spent request budget, a failed login) ends the
+/// check; requests without an answer (timeouts, dropped connections) leave it unable to pass.
+struct Probing {
+  std::string stopped;
+  int unanswered = 0;
+  std::string last_failure;
+
+  bool stop() const { return !stopped.empty(); }
+  /// "stopped: …" and/or "N request(s) got no answer (the last: …)"; empty when every request
+  /// was answered.
+  std::string incomplete() const;
+};
+
+/// send_as for the checks' probes: the answer, or nullopt (recorded in `probing`) when none came.
 std::optional<net::HttpResponse> probe_as(engine::Context& context, const std::string& account,
-                                          net::HttpRequest& request, std::string& stopped);
+                                          net::HttpRequest& request, Probing& probing);
 
 /// How a replay carries `account`'s credential, its secret as a shell variable.
 std::string auth_hint(engine::Context& context, const std::string& account);

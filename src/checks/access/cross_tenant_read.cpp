@@ -91,10 +91,10 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
   int sent = 0;
   int refused = 0;
   std::set<std::string> done; // attacker + path
-  std::string stopped;
+  access::Probing probing;
   for (const auto& attacker : accounts) {
     for (const auto& victim : accounts) {
-      if (victim.org == attacker.org || !stopped.empty())
+      if (victim.org == attacker.org || probing.stop())
         continue;
       for (const auto& probe : probes_against(harvest, attacker, victim, ops)) {
         std::string key = fmt::format("{} {} {}", attacker.name, probe.path, victim.org);
@@ -103,9 +103,9 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
         net::HttpRequest request;
         request.url = probe.path;
         request.headers.push_back({"Accept", "application/json"});
-        auto response = access::probe_as(context, attacker.name, request, stopped);
+        auto response = access::probe_as(context, attacker.name, request, probing);
         if (!response) {
-          if (!stopped.empty())
+          if (probing.stop())
             break;
           continue;
         }
@@ -151,7 +151,7 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
   // marker in a success answer is the victim's data beyond doubt.
   int created_count = 0;
   std::vector<std::string> left;
-  if (context.options().allow_writes && stopped.empty()) {
+  if (context.options().allow_writes && !probing.stop()) {
     const auto kinds = access::creatables(harvest, ops);
     std::vector<access::Created> created;
     for (const auto& kind : kinds) {
@@ -213,8 +213,8 @@ CheckResult run_access_cross_tenant_read(engine::Context& context, const CheckMe
                            fmt::join(left, ", "));
   if (!findings.empty())
     return engine::failed(meta, std::move(findings), true, summary);
-  if (!stopped.empty())
-    return engine::errored(meta, fmt::format("stopped: {}; {}", stopped, summary));
+  if (auto why = probing.incomplete(); !why.empty()) // no pass for what got no answer
+    return engine::errored(meta, fmt::format("{}; {}", why, summary));
   if (sent == 0)
     return engine::skipped(meta, SkipKind::not_applicable,
                            "no item of one org to request as another: the harvest found no "

@@ -103,7 +103,7 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
   std::vector<Finding> findings;
   int sent = 0;
   int lists = 0;
-  std::string stopped;
+  access::Probing probing;
   for (const auto& op : ops) {
     // Lists and searches only: an operation whose path ends in a parameter reads one item.
     if (op.method != "GET" || op.path.ends_with('}') || harvest.shared(op) || harvest.public_op(op))
@@ -123,7 +123,7 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
             bases.push_back(own->path.substr(0, own->path.find('?')));
       for (const auto& base : bases) {
         for (const auto& victim : accounts) {
-          if (victim.org == attacker.org || !stopped.empty())
+          if (victim.org == attacker.org || probing.stop())
             continue;
           // First the list as it is: a leak without any tampering is one finding, not one per
           // parameter.
@@ -152,9 +152,9 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
                                    url_encode(t.value));
             request.url = base + query;
             request.headers.push_back({"Accept", "application/json"});
-            auto response = access::probe_as(context, attacker.name, request, stopped);
+            auto response = access::probe_as(context, attacker.name, request, probing);
             if (!response) {
-              if (!stopped.empty())
+              if (probing.stop())
                 break;
               continue;
             }
@@ -188,8 +188,8 @@ CheckResult run_access_filter_tampering(engine::Context& context, const CheckMet
       fmt::format("{} tampered list or search request(s) on {} operation(s)", sent, lists);
   if (!findings.empty())
     return engine::failed(meta, std::move(findings), true, summary);
-  if (!stopped.empty())
-    return engine::errored(meta, fmt::format("stopped: {}; {}", stopped, summary));
+  if (auto why = probing.incomplete(); !why.empty()) // no pass for what got no answer
+    return engine::errored(meta, fmt::format("{}; {}", why, summary));
   if (sent == 0)
     return engine::skipped(meta, SkipKind::not_applicable,
                            "no list or search operation an account could call (a GET whose "

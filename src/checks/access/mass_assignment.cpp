@@ -110,7 +110,7 @@ struct State {
   std::vector<Finding> findings;
   std::vector<std::string> notes;
   int sent = 0;
-  bool stopped = false; ///< the budget ran out: what was not sent is not examined
+  bool stopped = false; ///< a write got no answer or the budget ran out: not all examined
 };
 
 Expected<nlohmann::json> get_json(engine::Context& context, const std::string& account,
@@ -179,7 +179,7 @@ void probe_profile(State& s, const analyze::Operation& write, const Account& acc
   request.headers.push_back({"Content-Type", "application/json"});
   auto response = access::send_as(s.context, account.name, request);
   if (!response) {
-    s.stopped = s.stopped || response.error().kind == ErrorKind::budget;
+    s.stopped = true; // a write that got no answer (or no budget) was not examined
     s.notes.push_back(response.error().message);
     return;
   }
