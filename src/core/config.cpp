@@ -12,6 +12,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -19,6 +20,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -110,8 +112,22 @@ const std::vector<Key>& schema() {
        {{"logout", Kind::map, recipe_keys(false)},
         {"reset_request", Kind::map, recipe_keys(false)},
         {"reset_confirm", Kind::map, recipe_keys(false)},
-        {"reset_token", Kind::string}}},
-      {"mail", Kind::map, {{"smtp_sink", Kind::string}}},
+        {"reset_token", Kind::string},
+        {"reset_expiry", Kind::string},
+        {"invite", Kind::map, recipe_keys(false)},
+        {"invite_as", Kind::string},
+        {"invite_accept", Kind::map, recipe_keys(false)},
+        {"invite_token", Kind::string},
+        {"invite_expiry", Kind::string},
+        {"session_max", Kind::string},
+        {"idle_timeout", Kind::string},
+        {"login_burst", Kind::number}}},
+      {"mail",
+       Kind::map,
+       {{"smtp_sink", Kind::string},
+        {"command", Kind::string},
+        {"wait", Kind::string},
+        {"max_message_kb", Kind::number}}},
       {"actions",
        Kind::map_list,
        {{"name", Kind::string, {}, true},
@@ -455,10 +471,43 @@ long long parse_duration_ms(const std::string& s) {
   if (end == s.c_str() || !std::isfinite(v) || v < 0)
     return -1;
   std::string unit = std::string(trim(end));
-  double factor = unit == "ms" ? 1 : unit == "s" || unit.empty() ? 1000 : unit == "m" ? 60000 : -1;
+  double factor = unit == "ms"                  ? 1
+                  : unit == "s" || unit.empty() ? 1000
+                  : unit == "m"                 ? 60000
+                  : unit == "h"                 ? 3600000
+                  : unit == "d"                 ? 86400000
+                                                : -1;
   if (factor < 0)
     return -1;
   return static_cast<long long>(v * factor);
+}
+
+/// True when `pattern` is a valid RE (ECMAScript) with at least one capture group.
+bool regex_has_group(const std::string& pattern) {
+  try {
+    return std::regex(pattern).mark_count() >= 1;
+  } catch (const std::regex_error&) {
+    return false;
+  }
+}
+
+/// True for "IPv4:port" or "[IPv6]:port" with a port from 0 to 65535.
+bool valid_listen_address(const std::string& text) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0 || colon + 1 == text.size())
+    return false;
+  std::string host = text.substr(0, colon);
+  std::string port = text.substr(colon + 1);
+  if (port.size() > 5 ||
+      !std::all_of(port.begin(), port.end(), [](char ch) { return ch >= '0' && ch <= '9'; }) ||
+      std::stol(port) > 65535)
+    return false;
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    unsigned char buf[16];
+    return inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), buf) == 1;
+  }
+  unsigned char buf[4];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1;
 }
 
 /// True when `name` is an HTTP header name (RFC 9110 token).
@@ -668,6 +717,67 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
     c.auth.reset_confirm = recipe(get(auth, "reset_confirm"));
   if (has(auth, "reset_token"))
     c.auth.reset_token = scalar(get(auth, "reset_token"));
+  if (has(auth, "invite"))
+    c.auth.invite = recipe(get(auth, "invite"));
+  if (has(auth, "invite_accept"))
+    c.auth.invite_accept = recipe(get(auth, "invite_accept"));
+  if (has(auth, "invite_token"))
+    c.auth.invite_token = scalar(get(auth, "invite_token"));
+  c.auth.invite_as = scalar(get(auth, "invite_as"));
+  if (!c.auth.invite_as.empty() &&
+      std::none_of(c.accounts.begin(), c.accounts.end(),
+                   [&](const Account& a) { return a.name == c.auth.invite_as; }))
+    v.add(get(auth, "invite_as"),
+          fmt::format("auth.invite_as names no configured account '{}'", c.auth.invite_as));
+  if (c.auth.invite && c.auth.invite_as.empty())
+    v.add(get(auth, "invite"), "auth.invite needs auth.invite_as: the account that sends invites");
+  for (const char* key : {"reset_token", "invite_token"})
+    if (has(auth, key) && !regex_has_group(scalar(get(auth, key))))
+      v.add(get(auth, key), fmt::format("auth.{} must be a regular expression with one capture "
+                                        "group around the token, e.g. \"token=([A-Za-z0-9_-]+)\"",
+                                        key));
+  const auto duration = [&](const YAML::Node& parent, const char* key, const char* what,
+                            long long max_ms, long long& out) {
+    if (!has(parent, key))
+      return;
+    const auto& node = get(parent, key);
+    long long ms = parse_duration_ms(scalar(node));
+    if (ms <= 0 || ms > max_ms)
+      v.add(node, fmt::format("{} must be a duration like 30m, 12h or 7d", what));
+    else
+      out = ms;
+  };
+  constexpr long long k_year_ms = 366LL * 24 * 3600 * 1000;
+  duration(auth, "reset_expiry", "auth.reset_expiry", k_year_ms, c.auth.reset_expiry_ms);
+  duration(auth, "invite_expiry", "auth.invite_expiry", k_year_ms, c.auth.invite_expiry_ms);
+  duration(auth, "session_max", "auth.session_max", k_year_ms, c.auth.session_max_ms);
+  duration(auth, "idle_timeout", "auth.idle_timeout", k_year_ms, c.auth.idle_timeout_ms);
+  if (has(auth, "login_burst")) {
+    double n = std::strtod(scalar(get(auth, "login_burst")).c_str(), nullptr);
+    if (n < 3 || n > 1000)
+      v.add(get(auth, "login_burst"), "auth.login_burst must be between 3 and 1000");
+    else
+      c.auth.login_burst = static_cast<int>(n);
+  }
+
+  const auto& mail = get(root, "mail");
+  c.mail.smtp_sink = std::string(trim(scalar(get(mail, "smtp_sink"))));
+  c.mail.command = std::string(trim(scalar(get(mail, "command"))));
+  if (!c.mail.smtp_sink.empty() && !c.mail.command.empty())
+    v.add(get(mail, "command"), "mail: give smtp_sink or command, not both");
+  if (has(mail, "smtp_sink") && !valid_listen_address(c.mail.smtp_sink))
+    v.add(get(mail, "smtp_sink"),
+          "mail.smtp_sink must be host:port with a literal IP, e.g. 127.0.0.1:2525 or [::1]:2525");
+  if (has(mail, "command") && c.mail.command.empty())
+    v.add(get(mail, "command"), "mail.command must not be empty");
+  duration(mail, "wait", "mail.wait", 600000, c.mail.wait_ms);
+  if (has(mail, "max_message_kb")) {
+    double kb = std::strtod(scalar(get(mail, "max_message_kb")).c_str(), nullptr);
+    if (kb < 1 || kb > 1024 * 1024)
+      v.add(get(mail, "max_message_kb"), "mail.max_message_kb must be between 1 and 1048576");
+    else
+      c.mail.max_message_bytes = static_cast<long long>(kb * 1024);
+  }
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

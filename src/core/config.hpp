@@ -76,11 +76,30 @@ struct ApiConfig {
   std::vector<std::string> object_refs; ///< extra parameter/field names that name objects
 };
 
+/// `auth:`: the flows the session gate drives and the limits it judges by. Recipes may hold
+/// placeholders the tool fills in: {account.email}, {token}, {new_password}, {invite.email}.
 struct AuthConfig {
   std::optional<RequestRecipe> logout;
   std::optional<RequestRecipe> reset_request;
   std::optional<RequestRecipe> reset_confirm;
-  std::string reset_token = "token=([A-Za-z0-9_-]+)";
+  std::string reset_token = "token=([A-Za-z0-9_-]+)"; ///< regex; group 1 is the token
+  long long reset_expiry_ms = 60LL * 60 * 1000;       ///< the promised reset-link lifetime
+  std::optional<RequestRecipe> invite;                ///< sent as `invite_as`
+  std::string invite_as;                              ///< account that invites (an admin)
+  std::optional<RequestRecipe> invite_accept;
+  std::string invite_token = "token=([A-Za-z0-9_-]+)";
+  long long invite_expiry_ms = 7LL * 24 * 3600 * 1000;
+  long long session_max_ms = 12LL * 3600 * 1000; ///< the longest a session may live
+  long long idle_timeout_ms = 0;                 ///< the portal's idle timeout; 0: not stated
+  int login_burst = 30;                          ///< wrong passwords sent by login-rate-limit
+};
+
+/// `mail:`: where the portal's mail is read. At most one source.
+struct MailConfig {
+  std::string smtp_sink;                  ///< host:port launchgate listens on, e.g. 127.0.0.1:2525
+  std::string command;                    ///< prints the newest message for {address}
+  long long wait_ms = 15000;              ///< how long to wait for a message
+  long long max_message_bytes = 10 << 20; ///< the sink's SIZE limit
 };
 
 struct Config {
@@ -90,6 +109,7 @@ struct Config {
   std::vector<Account> accounts;
   ApiConfig api;
   AuthConfig auth;
+  MailConfig mail;
   std::vector<std::string> pages;
   nlohmann::json raw; ///< the whole document after interpolation, for sections read by later gates
 

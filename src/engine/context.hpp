@@ -10,6 +10,7 @@
 #include "engine/session.hpp"
 #include "net/clock.hpp"
 #include "net/http.hpp"
+#include "net/mailbox.hpp"
 
 #include <functional>
 #include <map>
@@ -24,6 +25,7 @@ namespace lg::engine {
 struct Services {
   net::HttpClient& http;
   net::Clock& clock;
+  net::Mailbox* mailbox = nullptr; ///< where the portal's mail is read; null: no mail configured
 };
 
 struct RunOptions {
@@ -43,6 +45,9 @@ public:
   const Config& config() const { return m_config; }
   const RunOptions& options() const { return m_options; }
   GuardedHttpClient& http() { return m_http; }
+  net::Clock& clock() { return m_clock; }
+  /// The mailbox of `mail:` (the SMTP sink or the command), or null when none is configured.
+  net::Mailbox* mailbox() { return m_mailbox; }
 
   /// base_url + `path`.
   std::string url(const std::string& path) const { return target_url(m_config, path); }
@@ -75,6 +80,8 @@ private:
 
   const Config& m_config;
   RunOptions m_options;
+  net::Clock& m_clock;
+  net::Mailbox* m_mailbox;
   GuardedHttpClient m_http;
   std::map<std::string, std::unique_ptr<Session>> m_sessions;
   std::map<std::string, Error> m_login_errors;
