@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libargon2-dev libcpp-httplib-dev libhyperscan-dev libre2-dev libtomlplusplus-dev
   libgit2-dev zlib1g-dev git
   # tests
-  libgtest-dev libgmock-dev python3-jsonschema
+  libgtest-dev libgmock-dev python3-jsonschema swaks
   # benchmarks
   wrk hyperfine ripgrep sqlmap
 )

@@ -1,7 +1,8 @@
-// Account flows of the sample portal — sign-in, sign-out, password reset and invites — written
-// once for the JSON API and the HTML forms. Reset and invite tokens are 256-bit random values,
-// single use and short-lived (30 min, 72 h), stored as SHA-256 only and mailed as links built
-// from the bound address, never from the request's Host header (no reset-link poisoning).
+// Account flows of the sample portal — sign-in (with the failed-login limits), sign-out, password
+// reset and invites — written once for the JSON API and the HTML forms. Reset and invite tokens
+// are 256-bit random values, single use and short-lived (--reset-ttl 30 min, --invite-ttl 72 h by
+// default), stored as SHA-256 only and mailed as links built from the bound address, never from
+// the request's Host header (no reset-link poisoning).
 
 #include "actions.hpp"
 
@@ -13,8 +14,24 @@ namespace portal {
 
 namespace {
 
-constexpr std::int64_t k_reset_lifetime = 30 * 60;
-constexpr std::int64_t k_invite_lifetime = 72 * 3600;
+// `seconds` in words for a mail, exact: "30 minutes", "72 hours", "1 second", "90 seconds".
+std::string lifetime_text(std::int64_t seconds) {
+  const auto words = [](std::int64_t count, std::string_view unit) {
+    return fmt::format("{} {}{}", count, unit, count == 1 ? "" : "s");
+  };
+  if (seconds % 3600 == 0) {
+    return words(seconds / 3600, "hour");
+  }
+  if (seconds % 60 == 0) {
+    return words(seconds / 60, "minute");
+  }
+  return words(seconds, "second");
+}
+
+ResetRules reset_rules(const Context& ctx) {
+  return ResetRules{!ctx.options.flaws.has(Flaw::reset_reusable),
+                    !ctx.options.flaws.has(Flaw::reset_never_expires)};
+}
 
 // The shape of both token flows: check the new `password`, then check the token with
 // `peek(token_hash, now)` before the (slow) hash, then `spend(token_hash, password_hash, now)`
@@ -35,16 +52,26 @@ TokenOutcome token_flow(std::string_view token, std::string_view password, Peek&
 
 } // namespace
 
-std::optional<LoginResult> sign_in(Context& ctx, std::string_view email, std::string_view password,
-                                   std::string_view ip) {
-  auto result = ctx.auth.login(email, password);
+SignIn sign_in(Context& ctx, std::string_view email, std::string_view password, std::string_view ip,
+               std::string_view planted) {
+  SignIn out;
+  // A throttled attempt is refused before any lookup or hash: constant work, whatever it holds.
+  out.retry_after = ctx.throttle.retry_after(ip, email, now_seconds());
+  if (out.retry_after > 0) {
+    return out;
+  }
+  out.session = ctx.auth.login(email, password, planted);
   const auto now = now_seconds();
-  if (result) {
-    ctx.store.audit(result->user.org_id, result->user.id, "login", "", ip, now);
-  } else if (const auto user = ctx.store.find_user_by_email(ascii_lower(email))) {
+  if (out.session) {
+    ctx.throttle.succeeded(ip, email);
+    ctx.store.audit(out.session->user.org_id, out.session->user.id, "login", "", ip, now);
+    return out;
+  }
+  ctx.throttle.failed(ip, email, now);
+  if (const auto user = ctx.store.find_user_by_email(ascii_lower(email))) {
     ctx.store.audit(user->org_id, user->id, "login_failed", "", ip, now);
   }
-  return result;
+  return out;
 }
 
 void sign_out(Context& ctx, std::string_view token, const User& user, std::string_view ip) {
@@ -67,22 +94,24 @@ std::string password_problem(std::string_view password) {
   return {};
 }
 
-void request_password_reset(Context& ctx, std::string_view email, std::string_view ip) {
+bool request_password_reset(Context& ctx, std::string_view email, std::string_view ip) {
   const auto user = ctx.store.find_user_by_email(ascii_lower(email));
   if (!user) {
-    return;
+    return false;
   }
   const auto now = now_seconds();
   const auto token = random_token();
-  ctx.store.create_reset(sha256_hex(token), user->id, now, now + k_reset_lifetime);
+  ctx.store.create_reset(sha256_hex(token), user->id, now, now + ctx.options.reset_ttl,
+                         reset_rules(ctx));
   ctx.store.audit(user->org_id, user->id, "password_reset_requested", "", ip, now);
   ctx.mailer.send(
       Mail{user->email, "Reset your client portal password",
            fmt::format("Someone asked to reset the password of {} on the client portal.\n\n"
-                       "To choose a new password, open this link within 30 minutes:\n"
+                       "To choose a new password, open this link within {}:\n"
                        "{}/reset?token={}\n\n"
                        "The link works once. If you did not ask for this, ignore this message.\n",
-                       user->email, ctx.base_url, token)});
+                       user->email, lifetime_text(ctx.options.reset_ttl), ctx.base_url, token)});
+  return true;
 }
 
 TokenOutcome confirm_password_reset(Context& ctx, std::string_view token, std::string_view password,
@@ -90,13 +119,14 @@ TokenOutcome confirm_password_reset(Context& ctx, std::string_view token, std::s
   return token_flow(
       token, password,
       [&](std::string_view token_hash, std::int64_t now) {
-        return ctx.store.peek_reset(token_hash, now);
+        return ctx.store.peek_reset(token_hash, now, reset_rules(ctx));
       },
       [&](std::string_view token_hash, std::string_view hash, std::int64_t now) {
-        const auto user = ctx.store.consume_reset(token_hash, hash, now);
+        const auto user = ctx.store.consume_reset(token_hash, hash, now, reset_rules(ctx));
         if (!user) {
           return TokenOutcome::invalid_token;
         }
+        ctx.auth.revoke_user(user->id); // JWTs; the store has deleted cookie sessions
         ctx.store.audit(user->org_id, user->id, "password_reset", "all sessions revoked", ip, now);
         return TokenOutcome::done;
       });
@@ -140,7 +170,7 @@ std::string invite_user(Context& ctx, const User& admin, std::string_view email,
     return "a user with this email already exists";
   }
   const auto now = now_seconds();
-  expires_at = now + k_invite_lifetime;
+  expires_at = now + ctx.options.invite_ttl;
   const auto token = random_token();
   ctx.store.create_invite(sha256_hex(token), Invite{admin.org_id, address, std::string(role)},
                           admin.id, now, expires_at);
@@ -149,9 +179,10 @@ std::string invite_user(Context& ctx, const User& admin, std::string_view email,
   ctx.mailer.send(
       Mail{address, fmt::format("{} invited you to the client portal", admin.email),
            fmt::format("{} invited you to join the {} organisation on the client portal as {}.\n\n"
-                       "To accept, open this link within 72 hours and choose a password:\n"
+                       "To accept, open this link within {} and choose a password:\n"
                        "{}/invite?token={}\n",
-                       admin.email, admin.org, role, ctx.base_url, token)});
+                       admin.email, admin.org, role, lifetime_text(ctx.options.invite_ttl),
+                       ctx.base_url, token)});
   return {};
 }
 

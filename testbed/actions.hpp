@@ -4,15 +4,25 @@
 
 #include "server.hpp"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
 
 namespace portal {
 
-// A new session for `email`/`password` (audited as login or login_failed), or nullopt.
-std::optional<LoginResult> sign_in(Context& ctx, std::string_view email, std::string_view password,
-                                   std::string_view ip);
+// The outcome of `sign_in`: a session, a refusal for now (`retry_after` > 0: throttled, the
+// password was not checked), or neither (wrong email or password).
+struct SignIn {
+  std::optional<LoginResult> session;
+  std::int64_t retry_after = 0; // seconds
+};
+
+// A new session for `email`/`password` from `ip` (audited as login or login_failed), unless the
+// failed-login limits refuse the attempt. `planted` is the session cookie the request carried
+// (only the fixation flaw looks at it).
+SignIn sign_in(Context& ctx, std::string_view email, std::string_view password, std::string_view ip,
+               std::string_view planted);
 
 // Ends the session `token` of `user` (kept alive server-side under the stale-logout flaw).
 void sign_out(Context& ctx, std::string_view token, const User& user, std::string_view ip);
@@ -20,12 +30,14 @@ void sign_out(Context& ctx, std::string_view token, const User& user, std::strin
 // "" when `password` is acceptable for a new password, else the reason.
 std::string password_problem(std::string_view password);
 
-// Mails a single-use reset link to `email` if such a user exists; silent otherwise.
-void request_password_reset(Context& ctx, std::string_view email, std::string_view ip);
+// Mails a single-use reset link to `email` if such a user exists; false (and nothing sent) when
+// there is none.
+bool request_password_reset(Context& ctx, std::string_view email, std::string_view ip);
 
 enum class TokenOutcome { done, weak_password, invalid_token, email_taken };
 
-// Sets a new password with the reset `token`, consuming it and revoking the user's sessions.
+// Sets a new password with the reset `token`, consuming it (and the user's other reset tokens)
+// and revoking the user's sessions.
 TokenOutcome confirm_password_reset(Context& ctx, std::string_view token, std::string_view password,
                                     std::string_view ip);
 

@@ -97,11 +97,25 @@ void send_crash_dump(const Request& req, Response& res, std::string_view type,
       "text/plain");
 }
 
-// The caller's user, or nullopt after answering 401.
+// Answers 403 and returns true when `req` is a cross-site write riding on the session cookie.
+bool refuse_csrf(const Context& ctx, const Request& req, Response& res) {
+  if (!csrf_refused(ctx, req)) {
+    return false;
+  }
+  send_error(res, 403, "cross-site request refused");
+  return true;
+}
+
+// The caller's user, or nullopt after answering 401 (no live session) or 403 (cross-site write
+// with the session cookie).
 std::optional<User> require_user(Context& ctx, const Request& req, Response& res) {
   auto user = ctx.auth.authenticate(request_token(req));
   if (!user) {
     send_error(res, 401, "authentication required");
+    return std::nullopt;
+  }
+  if (refuse_csrf(ctx, req, res)) {
+    return std::nullopt;
   }
   return user;
 }
@@ -503,13 +517,19 @@ void login(Context& ctx, const Request& req, Response& res) {
     return;
   }
   const auto& [email, password] = *fields;
-  const auto result = sign_in(ctx, email, password, req.remote_addr);
-  if (!result) {
+  const auto result = sign_in(ctx, email, password, req.remote_addr, cookie_value(req, "session"));
+  if (result.retry_after > 0) {
+    res.set_header("Retry-After", std::to_string(result.retry_after));
+    send_error(res, 429, "too many failed logins, try again later");
+    return;
+  }
+  if (!result.session) {
     send_error(res, 401, "invalid email or password");
     return;
   }
-  res.set_header("Set-Cookie", session_cookie(ctx, result->token));
-  send_json(res, 200, {{"token", result->token}, {"user", user_json(result->user)}});
+  res.set_header("Set-Cookie", session_cookie(ctx, result.session->token));
+  send_json(res, 200,
+            {{"token", result.session->token}, {"user", user_json(result.session->user)}});
 }
 
 void logout(Context& ctx, const Request& req, Response& res) {
@@ -517,6 +537,9 @@ void logout(Context& ctx, const Request& req, Response& res) {
   const auto user = ctx.auth.authenticate(token);
   if (!user) {
     send_error(res, 401, "authentication required");
+    return;
+  }
+  if (refuse_csrf(ctx, req, res)) {
     return;
   }
   sign_out(ctx, token, *user, req.remote_addr);
@@ -534,7 +557,12 @@ void password_reset(Context& ctx, const Request& req, Response& res) {
     send_error(res, 400, "email is required and must be a string");
     return;
   }
-  request_password_reset(ctx, *email, req.remote_addr);
+  const bool exists = request_password_reset(ctx, *email, req.remote_addr);
+  if (!exists && ctx.options.flaws.has(Flaw::reset_enumeration)) {
+    // The flaw: the answer tells which addresses have an account.
+    send_error(res, 404, "no account with this email");
+    return;
+  }
   send_json(res, 202, {{"status", "sent if the account exists"}});
 }
 

@@ -24,6 +24,16 @@ enum class Flaw {
   search_leak,
   no_validation,
   sql_injection,
+  reset_reusable,
+  reset_never_expires,
+  reset_enumeration,
+  no_rate_limit,
+  session_forever,
+  fixation,
+  cors_reflect,
+  no_csrf,
+  jwt_none,
+  jwt_weak_secret,
   count_,
 };
 

@@ -61,11 +61,12 @@ int run(const Options& options) {
 
   Store store(options.db_path);
   seed_if_empty(store, options.seed_records);
-  Auth auth(store);
+  Auth auth(store, options);
   Mailer mailer(options.smtp);
+  LoginThrottle throttle(options.login_window, !options.flaws.has(Flaw::no_rate_limit));
 
   httplib::Server server;
-  Context ctx{options, store, auth, mailer, {}};
+  Context ctx{options, store, auth, mailer, throttle, {}};
   install_middleware(server, ctx);
   install_api_routes(server, ctx);
   install_page_routes(server, ctx);
@@ -87,6 +88,9 @@ int run(const Options& options) {
   ctx.base_url = fmt::format("http://{}:{}", url_host(options.host), port);
   if (!options.flaws.empty()) {
     fmt::print(stderr, "flaws on: {}\n", fmt::join(options.flaws.names(), ", "));
+  }
+  if (options.session == SessionMode::jwt) {
+    fmt::print(stderr, "sessions: HS256 JWTs\n");
   }
 
   std::atomic<bool> done{false};

@@ -135,7 +135,9 @@ json schemas() {
       {"LoginRequest", object_schema({{"email", email}, {"password", {{"type", "string"}}}},
                                      {"email", "password"})},
       {"LoginResponse",
-       object_schema({{"token", {{"type", "string"}, {"description", "Session token, 64 hex"}}},
+       object_schema({{"token",
+                       {{"type", "string"},
+                        {"description", "Session token: 64 hex, or a JWT (--session jwt)"}}},
                       {"user", ref("User")}},
                      {"token", "user"})},
       {"Record", object_schema({{"id", read_only(id)},
@@ -220,7 +222,15 @@ json openapi_document(std::string_view base_url) {
                       {{"schema", {{"type", "string"}}},
                        {"description", "session=TOKEN; HttpOnly; Secure; SameSite=Lax"}}}}},
                    {"content", json_content(ref("LoginResponse"))}}},
-                 {"401", error_response("Invalid email or password")}},
+                 {"401", error_response("Invalid email or password")},
+                 {"429",
+                  {{"description", "Too many failed logins from this client (and for this "
+                                   "email); the password was not checked"},
+                   {"headers",
+                    {{"Retry-After",
+                      {{"schema", {{"type", "integer"}}},
+                       {"description", "Seconds until the client may try again"}}}}},
+                   {"content", json_content(ref("Error"))}}}},
                 body("LoginRequest"));
   paths["/api/logout"]["post"] = operation({"logout", "End the session", "session"},
                                            {{"204", response("Signed out; cookie cleared")}});
@@ -275,11 +285,11 @@ json openapi_document(std::string_view base_url) {
       {"requestPasswordReset", "Mail a reset link if the account exists", "account", true},
       {{"202", response("Always, whether or not the account exists", ref("ResetAccepted"))}},
       body("ResetRequest"));
-  paths["/api/password-reset/confirm"]["post"] =
-      operation({"confirmPasswordReset",
-                 "Set a new password with a reset token (single use, 30 min)", "account", true},
-                {{"204", response("Password changed; every session of the user revoked")}},
-                body("TokenPassword"));
+  paths["/api/password-reset/confirm"]["post"] = operation(
+      {"confirmPasswordReset", "Set a new password with a reset token (single use, short-lived)",
+       "account", true},
+      {{"204", response("Password changed; every session of the user revoked")}},
+      body("TokenPassword"));
   paths["/api/invites/accept"]["post"] =
       operation({"acceptInvite", "Create the invited account", "account", true},
                 {{"201", response("The new user", ref("User"))},

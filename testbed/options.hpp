@@ -6,6 +6,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <vector>
 
 namespace portal {
 
@@ -15,6 +16,9 @@ struct SmtpTarget {
   int port = 25;
 };
 
+// What the session token is: an opaque random id looked up server-side, or a signed JWT.
+enum class SessionMode { cookie, jwt };
+
 struct Options {
   std::string host = "127.0.0.1";
   int port = 0; // 0 binds a free port
@@ -22,6 +26,13 @@ struct Options {
   std::optional<SmtpTarget> smtp; // none: mail is dropped with a log line
   FlawSet flaws;
   int seed_records = 50; // records seeded per org when the database is empty
+  SessionMode session = SessionMode::cookie;
+  std::int64_t session_idle = 8 * 3600;      // cookie sessions: idle timeout, also Max-Age
+  std::int64_t session_absolute = 12 * 3600; // absolute lifetime (jwt: exp - iat)
+  std::int64_t reset_ttl = 30 * 60;          // password-reset token lifetime
+  std::int64_t invite_ttl = 72 * 3600;       // invite token lifetime
+  std::int64_t login_window = 15 * 60;       // window of the failed-login counters
+  std::vector<std::string> cors_origins;     // front-end origins allowed for CORS, exact
   bool help = false;
 };
 

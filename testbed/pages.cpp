@@ -1,7 +1,8 @@
 // Server-rendered HTML pages of the sample portal: the sign-in form, the org's records table, and
 // the forms behind the mailed reset and invite links. Every value is HTML-escaped; there is no
 // script and the only asset is the same-origin /style.css, so the strict CSP holds. Form posts
-// must come from this origin (Origin header) and use the SameSite=Lax session cookie.
+// must come from this origin (Origin header; the sign-out form follows the API's CSRF rule) and
+// use the SameSite=Lax session cookie; failed sign-ins share the API's limits (429).
 
 #include "actions.hpp"
 #include "server.hpp"
@@ -133,17 +134,25 @@ void login_form_post(Context& ctx, const Request& req, Response& res) {
   }
   const auto email = form_field(req.body, "email");
   const auto password = form_field(req.body, "password");
-  const auto result = sign_in(ctx, email, password, req.remote_addr);
-  if (!result) {
+  const auto result = sign_in(ctx, email, password, req.remote_addr, cookie_value(req, "session"));
+  if (result.retry_after > 0) {
+    res.set_header("Retry-After", std::to_string(result.retry_after));
+    send_html(res, 429,
+              sign_in_form("Too many failed sign-ins. Please wait a few minutes and try again."));
+    return;
+  }
+  if (!result.session) {
     send_html(res, 401, sign_in_form("Invalid email or password."));
     return;
   }
-  res.set_header("Set-Cookie", session_cookie(ctx, result->token));
+  res.set_header("Set-Cookie", session_cookie(ctx, result.session->token));
   res.set_redirect("/records", 303);
 }
 
 void logout_form_post(Context& ctx, const Request& req, Response& res) {
-  if (!same_origin(ctx, req, res)) {
+  // The sign-out form rides on the session cookie: the CSRF rule of the API applies.
+  if (csrf_refused(ctx, req)) {
+    send_html(res, 403, message_page("Forbidden", "This form must be sent from the portal."));
     return;
   }
   const auto token = cookie_value(req, "session");

@@ -1,8 +1,10 @@
 // Cross-cutting HTTP behaviour of the sample portal, installed once on the cpp-httplib server:
 // the security headers every response carries (CSP level 2, X-Frame-Options per RFC 7034,
-// nosniff, Referrer-Policy, Cache-Control: no-store), JSON error bodies for every 4xx/5xx, a
-// 1 MiB request body cap (413), a catch-all for exceptions (500 without details) and an access
-// log of method, path, status and duration — never the query string, cookies or tokens.
+// nosniff, Referrer-Policy, Cache-Control: no-store), CORS for the --cors-origin list only
+// (Fetch standard, credentials mode), the cross-site test behind CSRF refusals (Origin,
+// Sec-Fetch-Site), JSON error bodies for every 4xx/5xx, a 1 MiB request body cap (413), a
+// catch-all for exceptions (500 without details) and an access log of method, path, status and
+// duration — never the query string, cookies or tokens.
 
 #include "server.hpp"
 
@@ -10,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 
@@ -39,6 +42,8 @@ std::string_view reason_for(int status) {
     return "request body too large";
   case 415:
     return "unsupported media type";
+  case 429:
+    return "too many requests";
   default:
     return status >= 500 ? "internal error" : "request failed";
   }
@@ -53,6 +58,32 @@ void add_security_headers(httplib::Response& res) {
   res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
   // /api/* must not be cached; the HTML pages show private records, so they get it too.
   res.set_header("Cache-Control", "no-store");
+}
+
+bool allowed_origin(const Context& ctx, std::string_view origin) {
+  const auto& list = ctx.options.cors_origins;
+  return std::find(list.begin(), list.end(), origin) != list.end();
+}
+
+// The origin to name in Access-Control-Allow-Origin for `req`, or nullopt for no CORS headers.
+std::optional<std::string> cors_origin(const Context& ctx, const httplib::Request& req) {
+  if (!req.has_header("Origin")) {
+    return std::nullopt;
+  }
+  auto origin = req.get_header_value("Origin");
+  // The cors-reflect flaw: whatever the request claims, "null" included, is trusted.
+  if (ctx.options.flaws.has(Flaw::cors_reflect) ? !origin.empty() : allowed_origin(ctx, origin)) {
+    return origin;
+  }
+  return std::nullopt;
+}
+
+constexpr std::string_view k_bearer = "bearer ";
+
+bool has_bearer(const httplib::Request& req) {
+  const auto authorization = req.get_header_value("Authorization");
+  return authorization.size() > k_bearer.size() &&
+         iequals(std::string_view(authorization).substr(0, k_bearer.size()), k_bearer);
 }
 
 } // namespace
@@ -93,28 +124,53 @@ std::string cookie_value(const httplib::Request& req, std::string_view name) {
 }
 
 std::string request_token(const httplib::Request& req) {
-  const auto authorization = req.get_header_value("Authorization");
-  constexpr std::string_view k_bearer = "bearer ";
-  if (authorization.size() > k_bearer.size() &&
-      iequals(std::string_view(authorization).substr(0, k_bearer.size()), k_bearer)) {
-    return authorization.substr(k_bearer.size());
+  if (has_bearer(req)) {
+    return req.get_header_value("Authorization").substr(k_bearer.size());
   }
   return cookie_value(req, "session");
 }
 
-std::string session_cookie(const Context& ctx, std::string_view token) {
-  if (ctx.options.flaws.has(Flaw::insecure_cookie)) {
-    return fmt::format("session={}; Path=/; Max-Age={}", token, k_session_idle_seconds);
+bool cross_site(const Context& ctx, const httplib::Request& req) {
+  if (req.has_header("Origin")) {
+    const auto origin = req.get_header_value("Origin");
+    if (origin != ctx.base_url && !allowed_origin(ctx, origin)) {
+      return true;
+    }
   }
-  return fmt::format("session={}; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age={}", token,
-                     k_session_idle_seconds);
+  return iequals(req.get_header_value("Sec-Fetch-Site"), "cross-site");
+}
+
+bool csrf_refused(const Context& ctx, const httplib::Request& req) {
+  if (ctx.options.flaws.has(Flaw::no_csrf) || has_bearer(req)) {
+    return false;
+  }
+  const auto& method = req.method;
+  const bool changes_state =
+      method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE";
+  return changes_state && cross_site(ctx, req);
+}
+
+namespace {
+
+// The attributes after `session=VALUE; Path=/`: none under insecure-cookie (which wins over
+// no-csrf); SameSite=None instead of Lax under no-csrf.
+std::string_view cookie_attributes(const Context& ctx) {
+  if (ctx.options.flaws.has(Flaw::insecure_cookie)) {
+    return "";
+  }
+  return ctx.options.flaws.has(Flaw::no_csrf) ? "; HttpOnly; Secure; SameSite=None"
+                                              : "; HttpOnly; Secure; SameSite=Lax";
+}
+
+} // namespace
+
+std::string session_cookie(const Context& ctx, std::string_view token) {
+  return fmt::format("session={}; Path=/{}; Max-Age={}", token, cookie_attributes(ctx),
+                     ctx.auth.cookie_max_age());
 }
 
 std::string cleared_session_cookie(const Context& ctx) {
-  if (ctx.options.flaws.has(Flaw::insecure_cookie)) {
-    return "session=; Path=/; Max-Age=0";
-  }
-  return "session=; Path=/; HttpOnly; Secure; SameSite=Lax; Max-Age=0";
+  return fmt::format("session=; Path=/{}; Max-Age=0", cookie_attributes(ctx));
 }
 
 void install_middleware(httplib::Server& server, const Context& ctx) {
@@ -156,11 +212,27 @@ void install_middleware(httplib::Server& server, const Context& ctx) {
         send_error(res, 500, "internal error");
       });
 
+  // CORS preflight (Fetch standard): 204 always; the Access-Control-Allow-* headers only for an
+  // origin the post-routing handler below admits.
+  server.Options(R"(/api/.*)", [&ctx](const httplib::Request& req, httplib::Response& res) {
+    if (cors_origin(ctx, req)) {
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE");
+      res.set_header("Access-Control-Allow-Headers", "Content-Type, Authorization");
+      res.set_header("Access-Control-Max-Age", "600");
+    }
+    res.status = 204;
+  });
+
   const bool secure_headers = !ctx.options.flaws.has(Flaw::no_security_headers);
   server.set_post_routing_handler(
-      [secure_headers](const httplib::Request&, httplib::Response& res) {
+      [&ctx, secure_headers](const httplib::Request& req, httplib::Response& res) {
         if (secure_headers) {
           add_security_headers(res);
+        }
+        if (const auto origin = cors_origin(ctx, req)) {
+          res.set_header("Access-Control-Allow-Origin", *origin);
+          res.set_header("Access-Control-Allow-Credentials", "true");
+          res.set_header("Vary", "Origin");
         }
       });
 

@@ -6,6 +6,7 @@
 #include "mail.hpp"
 #include "options.hpp"
 #include "store.hpp"
+#include "throttle.hpp"
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -23,6 +24,7 @@ struct Context {
   Store& store;
   Auth& auth;
   Mailer& mailer;
+  LoginThrottle& throttle;
   std::string base_url; // "http://HOST:PORT" of the bound socket; used in mailed links
 };
 
@@ -39,14 +41,23 @@ std::string request_token(const httplib::Request& req);
 // The value of cookie `name` in `req`'s Cookie header, or "".
 std::string cookie_value(const httplib::Request& req, std::string_view name);
 
+// True when `req` says it comes from another site: an Origin header that is neither the portal's
+// own origin (`base_url`) nor a --cors-origin, or `Sec-Fetch-Site: cross-site`.
+bool cross_site(const Context& ctx, const httplib::Request& req);
+
+// True when `req` must be refused as cross-site request forgery: a POST, PUT, PATCH or DELETE
+// whose session comes from the cookie (no bearer token) and that is `cross_site`. Always false
+// under the no-csrf flaw.
+bool csrf_refused(const Context& ctx, const httplib::Request& req);
+
 // The Set-Cookie value that starts a session with `token` (attributes depend on the flaws).
 std::string session_cookie(const Context& ctx, std::string_view token);
 
 // The Set-Cookie value that clears the session cookie.
 std::string cleared_session_cookie(const Context& ctx);
 
-// Installs the body cap, security headers, JSON error bodies, the exception guard and the
-// one-line-per-request access log on `server`.
+// Installs the body cap, security headers, CORS (headers and the /api/* preflight), JSON error
+// bodies, the exception guard and the one-line-per-request access log on `server`.
 void install_middleware(httplib::Server& server, const Context& ctx);
 
 // Registers the JSON API (api.cpp), the OpenAPI document (openapi.cpp) and the HTML pages

@@ -245,12 +245,14 @@ std::optional<Invite> live_invite(sqlite3* db, std::string_view token_hash, std:
   return first_row(stmt.bind(1, token_hash).bind(2, now), read_invite);
 }
 
-// The user id of the password reset `token_hash` while it is unused and unexpired at `now`.
+// The user id of the password reset `token_hash` while it is unused and (when `rules` say it
+// expires) unexpired at `now`.
 std::optional<std::int64_t> live_reset_user(sqlite3* db, std::string_view token_hash,
-                                            std::int64_t now) {
+                                            std::int64_t now, const ResetRules& rules) {
   Stmt stmt(db, "SELECT user_id FROM password_resets "
-                "WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2");
-  return first_row(stmt.bind(1, token_hash).bind(2, now), read_int);
+                "WHERE token_hash = ?1 AND used_at IS NULL AND (?3 = 0 OR expires_at > ?2)");
+  return first_row(
+      stmt.bind(1, token_hash).bind(2, now).bind(3, std::int64_t{rules.expires ? 1 : 0}), read_int);
 }
 
 } // namespace
@@ -328,6 +330,11 @@ std::optional<User> Store::find_user_by_email(std::string_view email) {
                    read_user);
 }
 
+std::optional<User> Store::find_user_by_id(std::int64_t id) {
+  const std::lock_guard lock(m_mutex);
+  return user_by_id(m_db.get(), id);
+}
+
 std::vector<User> Store::list_users(std::int64_t org_id) {
   const std::lock_guard lock(m_mutex);
   Stmt stmt(m_db.get(), sql(k_user_select, "WHERE u.org_id = ?1 ORDER BY u.id"));
@@ -349,16 +356,18 @@ void Store::set_user_role(std::int64_t user_id, std::string_view role) {
   Stmt(m_db.get(), "UPDATE users SET role = ?2 WHERE id = ?1").bind(1, user_id).bind(2, role).run();
 }
 
-void Store::create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
+bool Store::create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
                            std::int64_t expires_at) {
   const std::lock_guard lock(m_mutex);
-  Stmt(m_db.get(), "INSERT INTO sessions (token_hash, user_id, created_at, last_seen, expires_at) "
-                   "VALUES (?1, ?2, ?3, ?3, ?4)")
+  auto* db = m_db.get();
+  Stmt(db, "INSERT OR IGNORE INTO sessions (token_hash, user_id, created_at, last_seen, "
+           "expires_at) VALUES (?1, ?2, ?3, ?3, ?4)")
       .bind(1, token_hash)
       .bind(2, user_id)
       .bind(3, now)
       .bind(4, expires_at)
       .run();
+  return sqlite3_changes(db) == 1;
 }
 
 std::optional<User> Store::session_user(std::string_view token_hash, std::int64_t now,
@@ -608,14 +617,16 @@ AcceptOutcome Store::accept_invite(std::string_view token_hash, std::string_view
 }
 
 void Store::create_reset(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
-                         std::int64_t expires_at) {
+                         std::int64_t expires_at, const ResetRules& rules) {
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();
   Transaction tx(db);
-  Stmt(db, "UPDATE password_resets SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL")
-      .bind(1, user_id)
-      .bind(2, now)
-      .run();
+  if (rules.single_use) {
+    Stmt(db, "UPDATE password_resets SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL")
+        .bind(1, user_id)
+        .bind(2, now)
+        .run();
+  }
   Stmt(db, "INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) "
            "VALUES (?1, ?2, ?3, ?4)")
       .bind(1, token_hash)
@@ -626,25 +637,29 @@ void Store::create_reset(std::string_view token_hash, std::int64_t user_id, std:
   tx.commit();
 }
 
-bool Store::peek_reset(std::string_view token_hash, std::int64_t now) {
+bool Store::peek_reset(std::string_view token_hash, std::int64_t now, const ResetRules& rules) {
   const std::lock_guard lock(m_mutex);
-  return live_reset_user(m_db.get(), token_hash, now).has_value();
+  return live_reset_user(m_db.get(), token_hash, now, rules).has_value();
 }
 
 std::optional<User> Store::consume_reset(std::string_view token_hash,
-                                         std::string_view password_hash, std::int64_t now) {
+                                         std::string_view password_hash, std::int64_t now,
+                                         const ResetRules& rules) {
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();
   Transaction tx(db);
-  const auto found = live_reset_user(db, token_hash, now);
+  const auto found = live_reset_user(db, token_hash, now, rules);
   if (!found) {
     return std::nullopt;
   }
   const auto user_id = *found;
-  Stmt(db, "UPDATE password_resets SET used_at = ?2 WHERE token_hash = ?1")
-      .bind(1, token_hash)
-      .bind(2, now)
-      .run();
+  if (rules.single_use) {
+    // This token and every other outstanding one of the user: a new password voids them all.
+    Stmt(db, "UPDATE password_resets SET used_at = ?2 WHERE user_id = ?1 AND used_at IS NULL")
+        .bind(1, user_id)
+        .bind(2, now)
+        .run();
+  }
   Stmt(db, "UPDATE users SET password_hash = ?2 WHERE id = ?1")
       .bind(1, user_id)
       .bind(2, password_hash)

@@ -84,6 +84,13 @@ struct Invite {
 
 enum class AcceptOutcome { accepted, invalid_token, email_taken };
 
+// How password-reset tokens behave: hardened by default, weakened by the reset flaws.
+struct ResetRules {
+  bool single_use = true; // void once used, when a newer one is requested, when the password
+                          // changes (off under reset-reusable)
+  bool expires = true;    // expires_at is enforced (off under reset-never-expires)
+};
+
 struct SqliteCloser {
   void operator()(sqlite3* db) const;
 };
@@ -100,13 +107,15 @@ public:
   void seed(const std::vector<SeedUser>& users, const std::vector<SeedRecord>& records);
 
   std::optional<User> find_user_by_email(std::string_view email);
+  std::optional<User> find_user_by_id(std::int64_t id);
   std::vector<User> list_users(std::int64_t org_id);
   std::optional<std::int64_t> find_org_id(std::string_view slug);
   void set_user_name(std::int64_t user_id, std::string_view name);
   void set_user_role(std::int64_t user_id, std::string_view role);
 
-  // Sessions are keyed by the SHA-256 of the token; the token itself is never stored.
-  void create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
+  // Sessions are keyed by the SHA-256 of the token; the token itself is never stored. False
+  // (and nothing changed) when a session with `token_hash` exists already.
+  bool create_session(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
                       std::int64_t expires_at);
   // The session's user if it exists, `now` is before its absolute expiry and within `idle_limit`
   // seconds of its last use; refreshes last-seen. Deletes an expired session.
@@ -144,13 +153,16 @@ public:
   // Consumes the invite and creates its user with `password_hash`; `user` receives the new user.
   AcceptOutcome accept_invite(std::string_view token_hash, std::string_view password_hash,
                               std::int64_t now, User& user);
-  // Stores a reset token for `user_id` and voids that user's earlier unused ones.
+  // Stores a reset token for `user_id`; voids that user's earlier unused ones when `rules` say
+  // single use.
   void create_reset(std::string_view token_hash, std::int64_t user_id, std::int64_t now,
-                    std::int64_t expires_at);
-  bool peek_reset(std::string_view token_hash, std::int64_t now);
-  // Consumes the token, sets the new password and deletes every session of the user.
+                    std::int64_t expires_at, const ResetRules& rules);
+  // True when the reset token is unused (and unexpired at `now` if `rules` say it expires).
+  bool peek_reset(std::string_view token_hash, std::int64_t now, const ResetRules& rules);
+  // Sets the new password and deletes every session of the token's user; when `rules` say single
+  // use, also consumes the token and voids every other outstanding reset token of that user.
   std::optional<User> consume_reset(std::string_view token_hash, std::string_view password_hash,
-                                    std::int64_t now);
+                                    std::int64_t now, const ResetRules& rules);
 
   // Appends to `org_id`'s audit log. `actor_id` 0 means anonymous. Never pass secrets.
   void audit(std::int64_t org_id, std::int64_t actor_id, std::string_view action,

@@ -10,7 +10,9 @@
 #include "core/guard.hpp"
 #include "engine/context.hpp"
 #include "launchgate/version.hpp"
+#include "net/impl/command_mailbox.hpp"
 #include "net/impl/curl_http.hpp"
+#include "net/impl/smtp_sink.hpp"
 
 #include <array>
 #include <cerrno>
@@ -20,6 +22,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <memory>
 #include <unistd.h>
 
 namespace lg::app {
@@ -47,6 +50,21 @@ bool write_file(const std::string& path, const std::string& content) {
   std::error_code ec;
   std::filesystem::rename(tmp, path, ec);
   return !ec;
+}
+
+/// The mailbox of `mail:`: launchgate's own SMTP sink, listening from now on, or the configured
+/// command; null when neither is configured. Errors name the key ("mail.smtp_sink 127.0.0.1:2525:
+/// address already in use").
+Expected<std::unique_ptr<net::Mailbox>> open_mailbox(const MailConfig& mail) {
+  if (!mail.smtp_sink.empty()) {
+    auto sink = net::SmtpSink::start(mail.smtp_sink, mail.max_message_bytes);
+    if (!sink)
+      return unexpected(sink.error().kind, "mail.smtp_sink " + sink.error().message);
+    return std::unique_ptr<net::Mailbox>(std::move(*sink));
+  }
+  if (!mail.command.empty())
+    return std::unique_ptr<net::Mailbox>(std::make_unique<net::CommandMailbox>(mail.command));
+  return std::unique_ptr<net::Mailbox>();
 }
 
 } // namespace
@@ -109,12 +127,19 @@ int run_audit(const Config& config, const AuditOptions& options) {
   net::CurlHttpClient http(curl);
   net::SystemClock clock;
 
+  // 1b. Where the portal's mail is read (mail:): the sink listens before any check asks for mail.
+  auto mailbox = open_mailbox(config.mail);
+  if (!mailbox) {
+    fmt::print(stderr, "launchgate: {}\n", mailbox.error().message);
+    return 2;
+  }
+
   // 2. The run context: scope guard, sessions, API description.
   engine::RunOptions run;
   run.allow_writes = options.allow_writes;
   if (options.verbose)
     run.log = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
-  engine::Context context(config, engine::Services{http, clock}, run);
+  engine::Context context(config, engine::Services{http, clock, mailbox->get()}, run);
 
   // 3. The checks of the asked-for gates, with progress on a terminal only.
   bool tty = isatty(fileno(stderr)) != 0;

@@ -9,15 +9,40 @@
 #include <fmt/format.h>
 #include <openssl/rand.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 
 namespace lg::app {
 namespace {
 
 const std::vector<std::string> k_default_flaws = {
-    "insecure-cookie", "no-security-headers", "open-endpoint",   "idor",         "staff-can-admin",
-    "stale-logout",    "filter-tampering",    "mass-assignment", "sql-injection"};
+    "insecure-cookie", "no-security-headers", "open-endpoint",   "idor",          "staff-can-admin",
+    "stale-logout",    "filter-tampering",    "mass-assignment", "sql-injection", "reset-reusable",
+    "session-forever", "cors-reflect",        "no-rate-limit"};
+
+/// A TCP port on 127.0.0.1 that was free a moment ago, for the mail sink the portal mails to.
+Expected<int> free_loopback_port() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return unexpected(ErrorKind::io, fmt::format("socket: {}", std::strerror(errno)));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), len) == 0 &&
+            getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0;
+  close(fd);
+  if (!ok)
+    return unexpected(ErrorKind::io, "no free port on 127.0.0.1 for the mail sink");
+  return static_cast<int>(ntohs(addr.sin_port));
+}
 
 std::string random_password() {
   std::array<unsigned char, 18> bytes{};
@@ -30,7 +55,8 @@ std::string random_password() {
 
 } // namespace
 
-std::string demo_config_yaml(const std::string& base_url, const std::string& repo) {
+std::string demo_config_yaml(const std::string& base_url, const std::string& repo,
+                             const DemoConfigExtras& extras) {
   std::string accounts;
   struct Demo {
     const char* name;
@@ -58,9 +84,19 @@ accounts:
   admin_only: ["/api/admin/**"]
 auth:
   logout: {{method: POST, path: /api/logout}}
-pages: [/, /records]
+  reset_request: {{method: POST, path: /api/password-reset, json: {{email: "{{account.email}}"}}}}
+  reset_confirm: {{method: POST, path: /api/password-reset/confirm,
+                  json: {{token: "{{token}}", password: "{{new_password}}"}}}}
+  invite: {{method: POST, path: /api/admin/invites, json: {{email: "{{invite.email}}", role: staff}}}}
+  invite_as: alice
+  invite_accept: {{method: POST, path: /api/invites/accept,
+                  json: {{token: "{{token}}", password: "{{new_password}}"}}}}
+{}{}pages: [/, /records]
 {})",
-                     base_url, accounts,
+                     base_url, accounts, extras.auth,
+                     extras.smtp_sink.empty()
+                         ? std::string()
+                         : fmt::format("mail: {{smtp_sink: \"{}\"}}\n", extras.smtp_sink),
                      repo.empty() ? std::string()
                                   : fmt::format("secrets: {{paths: [\"{0}\"], repo: \"{0}\", "
                                                 "history: true, logs: [\"{0}/logs/*.log*\"]}}\n",
@@ -73,6 +109,13 @@ int run_demo(const DemoOptions& options) {
   if (!options.hardened)
     portal_options.flaws = k_default_flaws;
   portal_options.seed_password = random_password();
+  auto sink_port = free_loopback_port();
+  if (!sink_port) {
+    fmt::print(stderr, "launchgate demo: {}\n", sink_port.error().message);
+    return 3;
+  }
+  const std::string sink = fmt::format("127.0.0.1:{}", *sink_port);
+  portal_options.extra = {"--smtp", sink};
   setenv("LAUNCHGATE_DEMO_PASSWORD", portal_options.seed_password.c_str(), 1);
 
   PortalProcess portal;
@@ -91,7 +134,8 @@ int run_demo(const DemoOptions& options) {
                               : fmt::format("planted flaws: {}, committed-secret",
                                             fmt::join(k_default_flaws, ", ")));
 
-  auto config = parse_config(demo_config_yaml(portal.base_url(), repo.path()), "<demo>", "");
+  auto config =
+      parse_config(demo_config_yaml(portal.base_url(), repo.path(), {sink, ""}), "<demo>", "");
   if (!config) {
     fmt::print(stderr, "launchgate demo: internal config error:\n{}\n", config.error().message);
     return 3;

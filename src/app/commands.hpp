@@ -2,8 +2,10 @@
 // One function per subcommand besides audit; each returns the process exit code.
 
 #include "app/audit.hpp"
+#include "net/mailbox.hpp"
 
 #include <string>
+#include <string_view>
 
 namespace lg::app {
 
@@ -16,9 +18,17 @@ struct DemoOptions {
 /// `launchgate demo`: the sample portal with its default flaws (or none), audited end to end.
 int run_demo(const DemoOptions& options);
 
+/// What the demo's config may add for tests: the mail sink and more `auth:` lines.
+struct DemoConfigExtras {
+  std::string smtp_sink; ///< mail.smtp_sink ("127.0.0.1:PORT"); empty: no mail section
+  std::string auth;      ///< further `auth:` members, each line indented by two spaces
+};
+
 /// The built-in config of the demo for a portal at `base_url`, with the secrets gate on the
-/// repository fixture at `repo` when it is given.
-std::string demo_config_yaml(const std::string& base_url, const std::string& repo = "");
+/// repository fixture at `repo` when it is given, and the session gate's flows (logout, reset,
+/// invite as alice).
+std::string demo_config_yaml(const std::string& base_url, const std::string& repo = "",
+                             const DemoConfigExtras& extras = {});
 
 /// `launchgate init`: writes a commented starter config to `path` (never over an existing file
 /// unless `force`).
@@ -51,5 +61,26 @@ int run_checks_list(const std::string& format);
 
 /// The catalog rendered as docs/checks.md.
 std::string checks_markdown();
+
+struct MailsinkOptions {
+  std::string listen;              ///< --listen HOST:PORT, a literal IP; port 0: any free one
+  long long max_size = 10LL << 20; ///< --max-size: the SIZE limit in bytes
+  std::string dir;                 ///< --dir: each message also written to DIR/NNNNNN.eml
+};
+
+/// `launchgate mailsink`: launchgate's SMTP sink on its own. Prints "mailsink: listening on
+/// HOST:PORT" (the bound port), then one line per message (mailsink_line), until SIGINT or SIGTERM
+/// (exit 0). Exit 2 when it cannot listen or --dir cannot be created.
+int run_mailsink(const MailsinkOptions& options);
+
+/// The line `mailsink` prints for `message` received at `time`: time, envelope sender and
+/// recipients, Subject, size and the message's links through redact_link(). Control characters
+/// are shown as '?'.
+std::string mailsink_line(const net::MailMessage& message, const std::string& time);
+
+/// `url` for a terminal: the userinfo, every query and fragment value and every token-like path
+/// segment (16+ characters of a token alphabet with a digit or mixed case, or 32+) redacted with
+/// redact().
+std::string redact_link(std::string_view url);
 
 } // namespace lg::app

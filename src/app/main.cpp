@@ -1,5 +1,5 @@
-// The command line: subcommands audit, demo, init and checks on CLI11, the exit codes of DESIGN.md
-// and the one top-level catch of the program.
+// The command line: subcommands audit, demo, init, secrets, checks and mailsink on CLI11, the
+// exit codes of DESIGN.md and the one top-level catch of the program.
 
 #include "app/main.hpp"
 
@@ -131,6 +131,22 @@ int dispatch(int argc, char** argv) {
   std::string list_format = "text";
   list->add_option("--format", list_format, "text, md or json")->capture_default_str();
 
+  auto* mailsink = app.add_subcommand(
+      "mailsink", "run launchgate's SMTP sink: print each message received, links redacted");
+  MailsinkOptions mailsink_options;
+  mailsink
+      ->add_option("--listen", mailsink_options.listen,
+                   "HOST:PORT to listen on, a literal IP (127.0.0.1:2525, [::1]:2525; port 0: any "
+                   "free one)")
+      ->required();
+  mailsink
+      ->add_option("--max-size", mailsink_options.max_size,
+                   "the largest message accepted, in bytes (552 beyond it)")
+      ->check(CLI::Range(1LL, 1LL << 30))
+      ->capture_default_str();
+  mailsink->add_option("--dir", mailsink_options.dir,
+                       "also write each message in full to DIR/NNNNNN.eml");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -174,6 +190,8 @@ int dispatch(int argc, char** argv) {
     return run_init(init_path, force);
   if (*list)
     return run_checks_list(list_format);
+  if (*mailsink)
+    return run_mailsink(mailsink_options);
   return k_usage;
 }
 

@@ -220,6 +220,18 @@ std::vector<CheckMeta> build_catalog() {
           .effort_hours = 1,
           .references = {"OWASP API8:2023", "ASVS 14.5.3", "CWE-942"},
       },
+      {
+          .id = "session.invite",
+          .gate = "session",
+          .severity = Severity::medium,
+          .title = "Invite links arrive, work once and expire",
+          .summary = "Invites a new address as an admin, reads the invite mail, accepts it, "
+                     "tries the link again and, when the expiry is short, after it",
+          .fix = "Mail invites with a single-use token of at least 128 random bits, store only "
+                 "its hash, expire it within days, and invalidate it on acceptance.",
+          .effort_hours = 2,
+          .references = {"ASVS 2.5.1", "CWE-640", "CWE-613"},
+      },
 
       // ---- input: every API input validated on the server.
       {

@@ -137,6 +137,80 @@ replays the request as `as` once `$TOKEN` holds that account's credential. Check
 `role`, `accounts`, `fields` and `injected`.
 )md";
 
+constexpr std::string_view k_session = R"md(### How the checks decide
+
+The session checks log in **fresh sessions** of their own (`src/checks/session/common.cpp`), so
+that logging out, planting cookies or resetting a password never disturbs the run's cached
+sessions. Whether a credential still works is asked of one **probe**: the first authenticated GET
+without path parameters (named like `me`, `profile`, `account`, `session` first; then `pages`)
+that the logged-in account reads with a 2xx and an anonymous client cannot; a 2xx that redirects
+elsewhere (a login page) counts as refused. Only accounts that log in by a request (JSON or form)
+have sessions to test; HTTP Basic and API keys make these checks `skip`.
+
+- **`session.lifetime`** reads each session cookie's Max-Age (or Expires against the response's
+  Date) and the `exp − iat` of JWT sessions, against `auth.session_max` (12 h by default). The
+  server-side idle (`auth.idle_timeout`) and absolute timeouts are tested by waiting only when they
+  are 5 minutes or less; otherwise the summary says they were not verified.
+- **`session.logout`** logs in twice (two devices), sends `auth.logout` for one and replays its old
+  cookies and token on the probe: any 2xx fails. Whether the other device stays signed in is
+  reported, not judged.
+- **`session.fixation`** plants a session cookie before login (the value the login page handed out,
+  else a random value of the real id's shape), logs in with it and replays the planted value
+  alone: accepted fails. Then 12 logins estimate the entropy of the ids: positions that vary ×
+  bits per character of the alphabet used; under 64 bits, a repeated id or sequential numbers fail.
+- **`session.reset-token`** needs `auth.reset_request`, `auth.reset_confirm` and a mail source
+  (`mail.smtp_sink` or `mail.command`). For one account with an email (staff before admins, never
+  the last account): tokens T1 and T2 are requested and read from the mail (`auth.reset_token`, a
+  regex whose first group is the token, tried on the mail's links, then its text); T1 must be
+  refused once T2 exists, T2 must work once and not twice, a token issued before a password change
+  must be refused after it; each token needs 64 bits; a third token's page must not send it in
+  Referer to other origins (a `Referrer-Policy` of `unsafe-url` or `no-referrer-when-downgrade`
+  with foreign resources or links fails); with `auth.reset_expiry` of 2 minutes or less a token is
+  tried after it; an unknown address must get the same status. A last reset sets the configured
+  password back — if that fails, the summary says so in capitals and the check is not a pass.
+- **`session.login-rate-limit`** sends `auth.login_burst` (30) wrong passwords for the last
+  account, then as many for unknown addresses at the same domain, stopping at the first 429,
+  423, 503 with Retry-After, a body saying "too many", "locked", "try again later", or a response
+  slower than 1 s and 4× the first three. Then the right password is tried: a lockout is reported
+  with its Retry-After. It runs last in the gate, since the account (or this client) may be locked
+  out afterwards.
+- **`session.user-enumeration`** compares 8 interleaved pairs of failed logins (a configured
+  account with a wrong password vs an unknown address) and 6 pairs of reset requests: the most
+  common status and body (the address and digits masked) must be equal; timing fails (as a
+  warning) when a Mann-Whitney U test gives p < 0.01 and the medians differ by 10 ms and 25 %.
+  429 answers are left out. Invites are sent by admins, so they are not compared.
+- **`session.jwt`** applies where the bearer token or a session cookie is a JWT: an issued token
+  with `alg: none`, no `exp` or an `exp` beyond `auth.session_max` fails; the HMAC key is tried
+  offline against 95 common secrets (found: fails, and a token with an added claim, signed with
+  it, is replayed as proof); tokens with `alg: none`/`None` and an altered signature are replayed on
+  the probe and must be refused.
+- **`session.csrf`** needs `auth.logout`: it is replayed with the session cookie only, `Origin`
+  and `Referer` of another site and `Sec-Fetch-Site: cross-site`. Refused, or accepted while the
+  session cookie is `SameSite=Lax`/`Strict` (current browsers do not send it cross-site; browsers
+  before Chrome 80, Firefox 69 and Safari 13 ignore SameSite), passes; accepted with
+  `SameSite=None` or no attribute fails.
+- **`session.cors`** sends the probe with `Origin` set to an unrelated site, `null`, the portal's
+  host followed by another domain (prefix matching) and another name ending in the portal's host
+  (suffix matching); an `Access-Control-Allow-Origin` echoing it fails, as a failure with
+  `Access-Control-Allow-Credentials: true`, as a warning without.
+- **`session.invite`** (with `--allow-writes`, `auth.invite`, `auth.invite_as`,
+  `auth.invite_accept`) invites a new address `launchgate-invite-…@` the inviter's domain, reads
+  the mail, accepts it, accepts it again (must be refused), and with `auth.invite_expiry` of 2
+  minutes or less tries a second invite after it.
+
+### Running it safely against staging
+
+- **Accounts.** Use test accounts: the reset check changes one account's password three times and
+  sets it back; the rate-limit check may lock the last account (or this client) for the portal's
+  lockout period; invites create users.
+- **Mail.** Point the staging portal's SMTP at `mail.smtp_sink` (launchgate listens there during
+  the audit), or give `mail.command`, which prints the newest message for `$1` (a provider's test
+  inbox API). Tokens and cookies appear in reports only redacted (4 characters, length,
+  fingerprint).
+- **How much.** About 100 requests and 20 logins for the gate, plus `2 × auth.login_burst` failed
+  logins; waits only for timeouts configured at a few minutes or less.
+)md";
+
 constexpr std::string_view k_input = R"md(### How the checks decide
 
 The four checks judge one set of probes, sent once per run (`src/checks/input/probes.cpp`).
@@ -235,6 +309,8 @@ std::string_view gate_notes(std::string_view gate) {
     return k_access;
   if (gate == "input")
     return k_input;
+  if (gate == "session")
+    return k_session;
   return {};
 }
 

@@ -5,6 +5,7 @@
 #include "checks/catalog.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace lg::checks {
 
@@ -17,6 +18,16 @@ const std::vector<Implementation>& implementations() {
       {"access.role-escalation", run_access_role_escalation},
       {"access.mass-assignment", run_access_mass_assignment},
       {"session.cookie-flags", run_session_cookie_flags},
+      {"session.lifetime", run_session_lifetime},
+      {"session.logout", run_session_logout},
+      {"session.fixation", run_session_fixation},
+      {"session.reset-token", run_session_reset_token},
+      {"session.invite", run_session_invite},
+      {"session.user-enumeration", run_session_user_enumeration},
+      {"session.jwt", run_session_jwt},
+      {"session.csrf", run_session_csrf},
+      {"session.cors", run_session_cors},
+      {"session.login-rate-limit", run_session_login_rate_limit},
       {"input.malformed", run_input_malformed},
       {"input.injection", run_input_injection},
       {"input.error-disclosure", run_input_error_disclosure},
@@ -40,27 +51,48 @@ std::vector<CheckResult> run_checks(engine::Context& context, const std::vector<
     if (requests && !budget_gate.empty() && context.http().budget_used() > 0)
       (*requests)[budget_gate] += context.http().budget_used();
   };
-  for (const auto& meta : catalog()) {
-    if (!gates.empty() && std::find(gates.begin(), gates.end(), meta.gate) == gates.end())
+  // Within a gate, implemented checks run in the order of implementations() (a check that
+  // may lock an account runs last); results keep the catalog's order.
+  const auto& table = catalog();
+  for (size_t begin = 0; begin < table.size();) {
+    size_t end = begin;
+    while (end < table.size() && table[end].gate == table[begin].gate)
+      ++end;
+    const std::string& gate = table[begin].gate;
+    if (!gates.empty() && std::find(gates.begin(), gates.end(), gate) == gates.end()) {
+      begin = end;
       continue;
-    auto impl = std::find_if(impls.begin(), impls.end(),
-                             [&](const Implementation& i) { return i.id == meta.id; });
-    if (impl == impls.end()) {
-      results.push_back(engine::skipped(meta, SkipKind::not_implemented, "not implemented yet"));
-      continue;
     }
-    if (progress)
-      progress(meta);
-    if (meta.gate != budget_gate) { // one request budget per gate
-      count();
-      context.http().reset_budget();
-      budget_gate = meta.gate;
+    std::vector<std::pair<size_t, size_t>> runs; // (position in impls, position in table)
+    std::vector<std::optional<CheckResult>> slot(end - begin);
+    for (size_t i = begin; i < end; ++i) {
+      auto impl = std::find_if(impls.begin(), impls.end(),
+                               [&](const Implementation& x) { return x.id == table[i].id; });
+      if (impl == impls.end())
+        slot[i - begin] =
+            engine::skipped(table[i], SkipKind::not_implemented, "not implemented yet");
+      else
+        runs.emplace_back(static_cast<size_t>(impl - impls.begin()), i);
     }
-    try {
-      results.push_back(impl->run(context, meta));
-    } catch (const std::exception& e) {
-      results.push_back(engine::errored(meta, std::string("internal error: ") + e.what()));
+    std::sort(runs.begin(), runs.end());
+    for (const auto& [at, i] : runs) {
+      const auto& meta = table[i];
+      if (progress)
+        progress(meta);
+      if (meta.gate != budget_gate) { // one request budget per gate
+        count();
+        context.http().reset_budget();
+        budget_gate = meta.gate;
+      }
+      try {
+        slot[i - begin] = impls[at].run(context, meta);
+      } catch (const std::exception& e) {
+        slot[i - begin] = engine::errored(meta, std::string("internal error: ") + e.what());
+      }
     }
+    for (auto& result : slot)
+      results.push_back(std::move(*result));
+    begin = end;
   }
   count();
   return results;

@@ -42,6 +42,16 @@ CheckResult run_input_injection(engine::Context& context, const CheckMeta& meta)
 CheckResult run_input_error_disclosure(engine::Context& context, const CheckMeta& meta);
 CheckResult run_input_oversize(engine::Context& context, const CheckMeta& meta);
 CheckResult run_session_cookie_flags(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_lifetime(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_logout(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_fixation(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_reset_token(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_invite(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_user_enumeration(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_jwt(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_csrf(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_cors(engine::Context& context, const CheckMeta& meta);
+CheckResult run_session_login_rate_limit(engine::Context& context, const CheckMeta& meta);
 CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_history(engine::Context& context, const CheckMeta& meta);

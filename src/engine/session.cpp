@@ -190,8 +190,9 @@ Expected<net::HttpResponse> Session::send_recipe(const RequestRecipe& recipe,
   return m_http.send(request);
 }
 
-Expected<void> Session::login() {
+Expected<void> Session::login(const std::map<std::string, std::string>& planted) {
   forget();
+  m_creds.cookies = planted;
   auto ok =
       m_account.login_style == LoginStyle::recipe ? login_by_request() : login_by_credential();
   if (!ok) {
@@ -205,6 +206,7 @@ Expected<void> Session::login() {
 Expected<void> Session::add_csrf_token(RequestRecipe& recipe) {
   const auto& csrf = *m_account.csrf;
   net::HttpRequest page{"GET", target_url(m_config, csrf.page), {{"Accept", "text/html"}}, ""};
+  apply(page, m_creds); // planted cookies (session.fixation) go to the page too
   auto response = m_http.send(page);
   if (!response)
     return unexpected(ErrorKind::auth,
@@ -251,7 +253,7 @@ Expected<void> Session::login_by_request() {
   RequestRecipe recipe = m_account.login;
   if (m_account.csrf)
     LG_TRY_VOID(add_csrf_token(recipe));
-  auto response = send_recipe(recipe, m_account.csrf.has_value());
+  auto response = send_recipe(recipe, m_account.csrf.has_value() || !m_creds.cookies.empty());
   if (!response)
     return unexpected(ErrorKind::auth,
                       fmt::format("login of account '{}' failed: {}", m_account.name,

@@ -30,7 +30,8 @@ public:
   ///   with the credential that must answer 2xx.
   /// Errors (kind auth) name the account and what the portal answered (or which CSRF field was
   /// looked for), never a password, key or token.
-  Expected<void> login();
+  /// `planted` cookies start the jar and are sent with the login request (session.fixation).
+  Expected<void> login(const std::map<std::string, std::string>& planted = {});
 
   /// The response of the last successful login: the login request's answer, the check's for
   /// basic and api_key (empty, status 0, without a check).

@@ -4,6 +4,7 @@
 #include "util/text.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include <algorithm>
 #include <array>
@@ -85,6 +86,69 @@ std::string sha256_hex(std::string_view data) {
   out.reserve(static_cast<size_t>(len) * 2);
   for (unsigned int i = 0; i < len; ++i)
     out += fmt::format("{:02x}", md[i]);
+  return out;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const auto& part : parts) {
+    if (!out.empty())
+      out += separator;
+    out += part;
+  }
+  return out;
+}
+
+std::string hmac_sha(int bits, std::string_view key, std::string_view data) {
+  const EVP_MD* md = bits == 256   ? EVP_sha256()
+                     : bits == 384 ? EVP_sha384()
+                     : bits == 512 ? EVP_sha512()
+                                   : nullptr;
+  if (md == nullptr)
+    return {};
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int len = 0;
+  if (HMAC(md, key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data(),
+           &len) == nullptr)
+    return {};
+  return std::string(reinterpret_cast<const char*>(out.data()), len);
+}
+
+std::string base64url_encode(std::string_view data) {
+  std::string out = base64_encode(data);
+  while (!out.empty() && out.back() == '=')
+    out.pop_back();
+  for (char& c : out)
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  return out;
+}
+
+std::optional<std::string> base64url_decode(std::string_view text) {
+  while (!text.empty() && text.back() == '=')
+    text.remove_suffix(1);
+  std::string out;
+  out.reserve(text.size() * 3 / 4);
+  std::uint32_t acc = 0;
+  int bits = 0;
+  for (char c : text) {
+    int v = c >= 'A' && c <= 'Z'   ? c - 'A'
+            : c >= 'a' && c <= 'z' ? c - 'a' + 26
+            : c >= '0' && c <= '9' ? c - '0' + 52
+            : c == '-' || c == '+' ? 62
+            : c == '_' || c == '/' ? 63
+                                   : -1;
+    if (v < 0)
+      return std::nullopt;
+    acc = (acc << 6) | static_cast<std::uint32_t>(v);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((acc >> bits) & 0xFFu);
+    }
+  }
+  if (text.size() % 4 == 1)
+    return std::nullopt;
   return out;
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 // Small string helpers shared by every layer.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,6 +26,18 @@ std::string base64_encode(std::string_view data);
 
 /// Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
+
+/// `parts` joined with `separator` between them.
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+
+/// HMAC of `data` under `key` with SHA-256, SHA-384 or SHA-512 (`bits` 256, 384, 512), raw
+/// bytes; empty for any other `bits`. Used to judge JWT signatures (session.jwt).
+std::string hmac_sha(int bits, std::string_view key, std::string_view data);
+
+/// base64url without padding (RFC 4648 section 5, as JWTs use it).
+std::string base64url_encode(std::string_view data);
+/// Decodes base64url with or without padding; nullopt on any other character.
+std::optional<std::string> base64url_decode(std::string_view text);
 
 /// The redacted form of a secret value for reports and logs: at most a 4-character prefix, the
 /// length and a short fingerprint, e.g. `ab12… (40 chars, fp 3f9a1c0e)`. Short values show no

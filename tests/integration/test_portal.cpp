@@ -1,13 +1,17 @@
 // Integration tests of the sample portal (testbed/): each test starts the real launchgate-portal
 // binary on a free loopback port and drives it over HTTP with libcurl — health, OpenAPI, login,
 // sessions, org isolation, record CRUD and search, admin roles, logout, password reset and invites
-// through an in-process SMTP sink — then checks that each --flaw changes exactly its behaviour.
+// through an in-process SMTP sink, the session gate (login throttling, lifetimes, fixation, CORS,
+// CSRF, JWT sessions) — then checks that each --flaw changes exactly its behaviour.
 
 #include "integration/test_portal_support.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
+#include <array>
 #include <filesystem>
 #include <regex>
 #include <set>
@@ -1056,6 +1060,559 @@ TEST_F(PortalTest, FlawSqlInjectionCombines) {
   EXPECT_NE(parse(quote).value("detail", "").find("unrecognized token"), std::string::npos)
       << quote.body;
   EXPECT_EQ(search_orgs("zz%' OR 1=1 OR '%'='", alice), (std::set<std::string>{"acme", "globex"}));
+}
+
+// --- session gate: password reset ---------------------------------------------------------------
+
+// A portal with an SMTP sink for the reset tests; `extra` are further flags.
+class PortalMailTest : public PortalTest {
+protected:
+  void start_with_mail(std::vector<std::string> extra = {}) {
+    ASSERT_NE(m_sink.port(), 0);
+    extra.push_back("--smtp");
+    extra.push_back("127.0.0.1:" + std::to_string(m_sink.port()));
+    start(std::move(extra));
+  }
+
+  // Asks for a reset of `email` and returns the token of the `nth` mail (1-based).
+  std::string reset_token(const std::string& email, std::size_t nth) {
+    EXPECT_EQ(send("POST", "/api/password-reset", {{"email", email}}).status, 202);
+    const auto mails = m_sink.wait_for(nth, std::chrono::seconds(10));
+    if (mails.size() < nth) {
+      ADD_FAILURE() << "no reset mail " << nth;
+      return {};
+    }
+    return link_token(mails[nth - 1].data, m_portal.url() + "/reset");
+  }
+
+  long confirm(const std::string& token, const std::string& password) {
+    return send("POST", "/api/password-reset/confirm", {{"token", token}, {"password", password}})
+        .status;
+  }
+
+  SmtpSink m_sink;
+};
+
+TEST_F(PortalMailTest, ResetTokensAreSingleUseAndSuperseded) {
+  start_with_mail();
+  const auto older = reset_token("bob@acme.test", 1);
+  const auto newer = reset_token("bob@acme.test", 2);
+  ASSERT_FALSE(older.empty());
+  ASSERT_FALSE(newer.empty());
+  EXPECT_NE(m_sink.wait_for(2, std::chrono::seconds(1))[1].data.find("within 30 minutes"),
+            std::string::npos);
+  EXPECT_EQ(confirm(older, "first-new-passphrase"), 400); // voided by the newer request
+  EXPECT_EQ(confirm(newer, "second-new-passphrase"), 204);
+  EXPECT_EQ(confirm(newer, "third-new-passphrase"), 400); // used
+  EXPECT_EQ(login_response("bob@acme.test", "second-new-passphrase").status, 200);
+}
+
+TEST_F(PortalMailTest, FlawResetReusable) {
+  start_with_mail({"--flaw", "reset-reusable"});
+  const auto older = reset_token("bob@acme.test", 1);
+  const auto newer = reset_token("bob@acme.test", 2);
+  EXPECT_EQ(confirm(older, "first-new-passphrase"), 204);  // not voided by the newer request
+  EXPECT_EQ(confirm(older, "second-new-passphrase"), 204); // reused
+  EXPECT_EQ(confirm(newer, "third-new-passphrase"), 204);  // survived two password changes
+  EXPECT_EQ(login_response("bob@acme.test", "third-new-passphrase").status, 200);
+}
+
+TEST_F(PortalMailTest, LifetimesFollowTheFlags) {
+  start_with_mail({"--reset-ttl", "1", "--invite-ttl", "7200"});
+  const auto token = reset_token("bob@acme.test", 1);
+  EXPECT_NE(m_sink.wait_for(1, std::chrono::seconds(1))[0].data.find("within 1 second:"),
+            std::string::npos);
+  const auto alice = login("alice@acme.test");
+  const auto invite =
+      send("POST", "/api/admin/invites", {{"email", "erin@acme.test"}, {"role", "staff"}}, alice);
+  EXPECT_EQ(invite.status, 201);
+  const auto mails = m_sink.wait_for(2, std::chrono::seconds(10));
+  ASSERT_EQ(mails.size(), 2u);
+  EXPECT_NE(mails[1].data.find("within 2 hours and"), std::string::npos) << mails[1].data;
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(confirm(token, "a-much-better-passphrase"), 400); // expired
+}
+
+TEST_F(PortalMailTest, FlawResetNeverExpires) {
+  start_with_mail({"--reset-ttl", "1", "--flaw", "reset-never-expires"});
+  const auto token = reset_token("bob@acme.test", 1);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(confirm(token, "a-much-better-passphrase"), 204);
+  EXPECT_EQ(confirm(token, "another-better-passphrase"), 400); // still single use
+}
+
+TEST_F(PortalTest, FlawResetEnumeration) {
+  start({"--flaw", "reset-enumeration"});
+  const auto unknown = send("POST", "/api/password-reset", {{"email", "nobody@acme.test"}});
+  EXPECT_EQ(unknown.status, 404);
+  EXPECT_EQ(parse(unknown), json({{"error", "no account with this email"}}));
+  EXPECT_EQ(send("POST", "/api/password-reset", {{"email", "bob@acme.test"}}).status, 202);
+}
+
+// --- session gate: login rate limit -------------------------------------------------------------
+
+TEST_F(PortalTest, FailedLoginsAreThrottled) {
+  start();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(login_response("alice@acme.test", "wrong-password").status, 401) << i;
+  }
+  const auto refused = login_response("alice@acme.test"); // the right password: not even checked
+  EXPECT_EQ(refused.status, 429);
+  EXPECT_EQ(parse(refused), json({{"error", "too many failed logins, try again later"}}));
+  const auto retry = std::stoi(refused.header("Retry-After"));
+  EXPECT_GE(retry, 1);
+  EXPECT_LE(retry, 900);
+  EXPECT_EQ(login_response("ALICE@acme.test").status, 429); // the email is compared lower-cased
+  const auto form =
+      m_http.request("POST", "/login", "email=alice%40acme.test&password=portal-demo-password",
+                     {"Origin: " + m_portal.url()}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 429);
+  EXPECT_FALSE(form.header("Retry-After").empty());
+  // Another account from the same client still signs in, and that frees nothing for alice.
+  EXPECT_EQ(login_response("bob@acme.test").status, 200);
+  EXPECT_EQ(login_response("alice@acme.test").status, 429);
+  // 25 failures from one client lock the client out for every email.
+  for (int i = 0; i < 15; ++i) {
+    ASSERT_EQ(login_response("user" + std::to_string(i) + "@acme.test", "wrong").status, 401) << i;
+  }
+  EXPECT_EQ(login_response("bob@acme.test").status, 429);
+}
+
+TEST_F(PortalTest, ThrottleFreesUpAfterTheWindow) {
+  start({"--login-window", "4"});
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_EQ(login_response("carol@globex.test", "wrong-password").status, 401) << i;
+  }
+  const auto refused = login_response("carol@globex.test");
+  ASSERT_EQ(refused.status, 429);
+  const auto retry = std::stoi(refused.header("Retry-After"));
+  ASSERT_GE(retry, 1);
+  ASSERT_LE(retry, 4);
+  std::this_thread::sleep_for(std::chrono::seconds(retry) + std::chrono::milliseconds(1100));
+  EXPECT_EQ(login_response("carol@globex.test").status, 200);
+}
+
+TEST_F(PortalTest, FlawNoRateLimit) {
+  start({"--flaw", "no-rate-limit"});
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_EQ(login_response("alice@acme.test", "wrong-password").status, 401) << i;
+  }
+  const auto res = login_response("alice@acme.test");
+  EXPECT_EQ(res.status, 200);
+  EXPECT_FALSE(res.has_header("Retry-After"));
+}
+
+// --- session gate: lifetimes and fixation -------------------------------------------------------
+
+TEST_F(PortalTest, CookieSessionsExpireWhenIdle) {
+  start({"--session-idle", "2"});
+  const auto res = login_response("alice@acme.test");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_NE(res.header("Set-Cookie").find("Max-Age=2"), std::string::npos);
+  const auto token = parse(res)["token"].get<std::string>();
+  EXPECT_EQ(get("/api/me", token).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(get("/api/me", token).status, 401);
+}
+
+TEST_F(PortalTest, CookieSessionsEndAtTheAbsoluteLimit) {
+  start({"--session-idle", "60", "--session-absolute", "3"});
+  const auto signed_in = portal_test::Clock::now();
+  const auto token = login("alice@acme.test");
+  // Used three times over 1.2 s (the expiry is kept in whole seconds: at least 2 s away)...
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(get("/api/me", token).status, 200) << i;
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  }
+  // ...and still over once 3 s have passed.
+  std::this_thread::sleep_until(signed_in + std::chrono::milliseconds(3100));
+  EXPECT_EQ(get("/api/me", token).status, 401);
+}
+
+TEST_F(PortalTest, FlawSessionForever) {
+  start({"--flaw", "session-forever", "--session-idle", "1", "--session-absolute", "1"});
+  const auto res = login_response("alice@acme.test");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_NE(res.header("Set-Cookie").find("Max-Age=315360000"), std::string::npos);
+  expect_secure_cookie(res.header("Set-Cookie"));
+  const auto token = parse(res)["token"].get<std::string>();
+  std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+  EXPECT_EQ(get("/api/me", token).status, 200);
+}
+
+TEST_F(PortalTest, LoginIgnoresAPlantedSessionCookie) {
+  start();
+  const std::string planted(64, 'c');
+  const auto res = m_http.request("POST", "/api/login", login_body("alice@acme.test", k_password),
+                                  {cookie(planted)});
+  ASSERT_EQ(res.status, 200);
+  const auto token = parse(res)["token"].get<std::string>();
+  EXPECT_NE(token, planted);
+  EXPECT_EQ(res.header("Set-Cookie").rfind("session=" + token + ";", 0), 0u);
+  EXPECT_EQ(get("/api/me", planted).status, 401);
+  const auto form = m_http.request(
+      "POST", "/login", "email=alice%40acme.test&password=portal-demo-password",
+      {"Origin: " + m_portal.url(), cookie(planted)}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 303);
+  EXPECT_EQ(form.header("Set-Cookie").find(planted), std::string::npos);
+  EXPECT_EQ(get("/api/me", planted).status, 401);
+}
+
+TEST_F(PortalTest, FlawFixation) {
+  start({"--flaw", "fixation"});
+  const std::string planted(64, 'c');
+  const auto res = m_http.request("POST", "/api/login", login_body("alice@acme.test", k_password),
+                                  {cookie(planted)});
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(parse(res)["token"], planted);
+  EXPECT_EQ(res.header("Set-Cookie").rfind("session=" + planted + ";", 0), 0u);
+  EXPECT_EQ(parse(get("/api/me", planted))["email"], "alice@acme.test"); // the attacker's id
+  // A live session id is not taken over, and a value of another shape is never adopted.
+  const auto again = m_http.request("POST", "/api/login", login_body("bob@acme.test", k_password),
+                                    {cookie(planted)});
+  EXPECT_NE(parse(again)["token"], planted);
+  EXPECT_EQ(parse(get("/api/me", planted))["email"], "alice@acme.test");
+  const auto odd = m_http.request("POST", "/api/login", login_body("bob@acme.test", k_password),
+                                  {cookie("attacker-chosen")});
+  EXPECT_NE(parse(odd)["token"], "attacker-chosen");
+}
+
+// --- session gate: CORS and CSRF ----------------------------------------------------------------
+
+TEST_F(PortalTest, CorsAnswersOnlyTheListedOrigins) {
+  start({"--cors-origin", "https://app.example", "--cors-origin", "http://localhost:3000"});
+  const auto allowed =
+      m_http.request("GET", "/api/health", std::nullopt, {"Origin: http://localhost:3000"});
+  EXPECT_EQ(allowed.header("Access-Control-Allow-Origin"), "http://localhost:3000");
+  EXPECT_EQ(allowed.header("Access-Control-Allow-Credentials"), "true");
+  EXPECT_EQ(allowed.header("Vary"), "Origin");
+  for (const auto* origin : {"https://evil.test", "null", "https://app.example.evil.test"}) {
+    const auto res =
+        m_http.request("GET", "/api/health", std::nullopt, {std::string("Origin: ") + origin});
+    EXPECT_EQ(res.status, 200);
+    EXPECT_FALSE(res.has_header("Access-Control-Allow-Origin")) << origin;
+    EXPECT_FALSE(res.has_header("Access-Control-Allow-Credentials")) << origin;
+  }
+  const std::vector<std::string> preflight{"Origin: https://app.example",
+                                           "Access-Control-Request-Method: DELETE"};
+  const auto ok = m_http.request("OPTIONS", "/api/records/1", std::nullopt, preflight);
+  EXPECT_EQ(ok.status, 204);
+  EXPECT_EQ(ok.header("Access-Control-Allow-Origin"), "https://app.example");
+  EXPECT_NE(ok.header("Access-Control-Allow-Methods").find("DELETE"), std::string::npos);
+  EXPECT_NE(ok.header("Access-Control-Allow-Headers").find("Authorization"), std::string::npos);
+  const auto refused =
+      m_http.request("OPTIONS", "/api/records/1", std::nullopt,
+                     {"Origin: https://evil.test", "Access-Control-Request-Method: DELETE"});
+  EXPECT_EQ(refused.status, 204);
+  for (const auto& [name, value] : refused.headers) {
+    EXPECT_NE(name.rfind("access-control-", 0), 0u) << name;
+  }
+}
+
+TEST_F(PortalTest, NoCorsHeadersWithoutOrigins) {
+  start();
+  const auto res =
+      m_http.request("GET", "/api/health", std::nullopt, {"Origin: https://evil.test"});
+  EXPECT_FALSE(res.has_header("Access-Control-Allow-Origin"));
+  const auto preflight =
+      m_http.request("OPTIONS", "/api/me", std::nullopt, {"Origin: https://evil.test"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_FALSE(preflight.has_header("Access-Control-Allow-Methods"));
+}
+
+TEST_F(PortalTest, FlawCorsReflect) {
+  start({"--flaw", "cors-reflect"});
+  for (const auto* origin : {"https://evil.test", "null"}) {
+    const auto res =
+        m_http.request("GET", "/api/me", std::nullopt, {std::string("Origin: ") + origin});
+    EXPECT_EQ(res.header("Access-Control-Allow-Origin"), origin);
+    EXPECT_EQ(res.header("Access-Control-Allow-Credentials"), "true");
+  }
+  const auto preflight =
+      m_http.request("OPTIONS", "/api/records", std::nullopt, {"Origin: https://evil.test"});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(preflight.header("Access-Control-Allow-Origin"), "https://evil.test");
+  EXPECT_FALSE(preflight.header("Access-Control-Allow-Methods").empty());
+}
+
+TEST_F(PortalTest, CrossSiteWritesWithTheCookieAreRefused) {
+  start({"--cors-origin", "https://app.example"});
+  const auto login_res =
+      m_http.request("POST", "/api/login", login_body("alice@acme.test", k_password),
+                     {"Origin: https://evil.test"}); // login is exempt
+  ASSERT_EQ(login_res.status, 200);
+  expect_secure_cookie(login_res.header("Set-Cookie"));
+  const auto token = parse(login_res)["token"].get<std::string>();
+  const std::string body = json{{"title", "csrf"}}.dump();
+  for (const auto* header :
+       {"Origin: https://evil.test", "Origin: null", "Sec-Fetch-Site: cross-site"}) {
+    const auto res = m_http.request("POST", "/api/records", body, {cookie(token), header});
+    EXPECT_EQ(res.status, 403) << header;
+    EXPECT_EQ(parse(res), json({{"error", "cross-site request refused"}})) << header;
+  }
+  EXPECT_EQ(m_http
+                .request("PATCH", "/api/me", json{{"name", "x"}}.dump(),
+                         {cookie(token), "Origin: https://evil.test"})
+                .status,
+            403);
+  EXPECT_EQ(m_http
+                .request("POST", "/api/logout", std::nullopt,
+                         {cookie(token), "Origin: https://evil.test"})
+                .status,
+            403);
+  EXPECT_EQ(
+      m_http.request("POST", "/logout", std::nullopt, {cookie(token), "Sec-Fetch-Site: cross-site"})
+          .status,
+      403);
+  // Same origin, a listed front end, no Origin, same-site fetches, reads and bearer tokens pass.
+  for (const auto& header :
+       std::vector<std::string>{"Origin: " + m_portal.url(), "Origin: https://app.example",
+                                "Sec-Fetch-Site: same-origin", "X-None: 1"}) {
+    EXPECT_EQ(m_http.request("POST", "/api/records", body, {cookie(token), header}).status, 201)
+        << header;
+  }
+  EXPECT_EQ(
+      m_http.request("GET", "/api/me", std::nullopt, {cookie(token), "Origin: https://evil.test"})
+          .status,
+      200);
+  EXPECT_EQ(
+      m_http.request("POST", "/api/records", body, {bearer(token), "Origin: https://evil.test"})
+          .status,
+      201);
+  EXPECT_EQ(get("/api/me", token).status, 200); // nothing above signed alice out
+}
+
+TEST_F(PortalTest, FlawNoCsrf) {
+  start({"--flaw", "no-csrf"});
+  const auto login_res = login_response("alice@acme.test");
+  const auto set_cookie = login_res.header("Set-Cookie");
+  EXPECT_NE(set_cookie.find("SameSite=None"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("Secure"), std::string::npos) << set_cookie;
+  EXPECT_NE(set_cookie.find("HttpOnly"), std::string::npos) << set_cookie;
+  const auto token = parse(login_res)["token"].get<std::string>();
+  for (const auto* header : {"Origin: https://evil.test", "Sec-Fetch-Site: cross-site"}) {
+    EXPECT_EQ(m_http
+                  .request("POST", "/api/records", json{{"title", "csrf"}}.dump(),
+                           {cookie(token), header})
+                  .status,
+              201)
+        << header;
+  }
+  EXPECT_EQ(m_http
+                .request("POST", "/api/logout", std::nullopt,
+                         {cookie(token), "Origin: https://evil.test"})
+                .status,
+            204);
+}
+
+// --- session gate: JWT sessions -----------------------------------------------------------------
+
+std::string b64url_encode(const std::string& bytes) {
+  constexpr std::string_view k_alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (const char c : bytes) {
+    buffer = (buffer << 8u) | static_cast<unsigned char>(c);
+    for (bits += 8; bits >= 6;) {
+      bits -= 6;
+      out += k_alphabet[(buffer >> static_cast<unsigned>(bits)) & 63u];
+    }
+  }
+  if (bits > 0) {
+    out += k_alphabet[(buffer << static_cast<unsigned>(6 - bits)) & 63u];
+  }
+  return out;
+}
+
+std::string b64url_decode(const std::string& text) {
+  std::string out;
+  std::uint32_t buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    int value = -1;
+    if (c >= 'A' && c <= 'Z') {
+      value = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      value = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      value = c - '0' + 52;
+    } else if (c == '-' || c == '_') {
+      value = c == '-' ? 62 : 63;
+    } else {
+      return {};
+    }
+    buffer = (buffer << 6u) | static_cast<std::uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> static_cast<unsigned>(bits)) & 0xffu);
+    }
+  }
+  return out;
+}
+
+std::string hmac_sha256(const std::string& key, const std::string& data) {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
+  unsigned int size = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &size);
+  return {reinterpret_cast<const char*>(mac.data()), size};
+}
+
+// The three dot-separated parts of a compact JWS.
+std::vector<std::string> jwt_parts(const std::string& token) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (auto dot = token.find('.'); dot != std::string::npos; dot = token.find('.', start)) {
+    parts.push_back(token.substr(start, dot - start));
+    start = dot + 1;
+  }
+  parts.push_back(token.substr(start));
+  return parts;
+}
+
+json jwt_payload(const std::string& token) {
+  const auto parts = jwt_parts(token);
+  return parts.size() == 3 ? json::parse(b64url_decode(parts[1]), nullptr, false) : json();
+}
+
+// A token with `header` and `payload`, signed with HS256 under `key`, or unsigned when `key` is
+// nullopt (empty signature).
+std::string forge(const json& header, const json& payload, const std::optional<std::string>& key) {
+  const auto input = b64url_encode(header.dump()) + "." + b64url_encode(payload.dump());
+  return input + "." + (key ? b64url_encode(hmac_sha256(*key, input)) : "");
+}
+
+TEST_F(PortalTest, JwtSessionsSignInOutAndVerify) {
+  start({"--session", "jwt"});
+  const auto res = login_response("alice@acme.test");
+  ASSERT_EQ(res.status, 200) << res.body;
+  const auto token = parse(res)["token"].get<std::string>();
+  const auto parts = jwt_parts(token);
+  ASSERT_EQ(parts.size(), 3u) << token;
+  EXPECT_EQ(json::parse(b64url_decode(parts[0]), nullptr, false),
+            json({{"alg", "HS256"}, {"typ", "JWT"}}));
+  const auto claims = jwt_payload(token);
+  EXPECT_EQ(claims["sub"], "1");
+  EXPECT_EQ(claims["org"], k_acme_id);
+  EXPECT_EQ(claims["role"], "admin");
+  EXPECT_EQ(claims["exp"].get<std::int64_t>() - claims["iat"].get<std::int64_t>(), 43200);
+  EXPECT_TRUE(std::regex_match(claims["jti"].get<std::string>(), std::regex("[0-9a-f]{32}")));
+  EXPECT_EQ(token.find('='), std::string::npos);
+  EXPECT_EQ(parts[2].size(), 43u);
+  const auto set_cookie = res.header("Set-Cookie");
+  EXPECT_EQ(set_cookie.rfind("session=" + token + ";", 0), 0u) << set_cookie;
+  EXPECT_NE(set_cookie.find("Max-Age=43200"), std::string::npos) << set_cookie;
+  expect_secure_cookie(set_cookie);
+
+  EXPECT_EQ(parse(get("/api/me", token))["email"], "alice@acme.test");
+  EXPECT_EQ(m_http.request("GET", "/api/me", std::nullopt, {cookie(token)}).status, 200);
+  EXPECT_NE(m_http.request("GET", "/records", std::nullopt, {cookie(token)}).body.find("acme"),
+            std::string::npos);
+
+  // Tampered claims, an unknown key, alg none and an expired token are all refused.
+  auto promoted = claims;
+  promoted["sub"] = "4";
+  const json header{{"alg", "HS256"}, {"typ", "JWT"}};
+  EXPECT_EQ(get("/api/me", parts[0] + "." + b64url_encode(promoted.dump()) + "." + parts[2]).status,
+            401);
+  EXPECT_EQ(get("/api/me", forge(header, promoted, std::string("secret"))).status, 401);
+  EXPECT_EQ(get("/api/me", forge({{"alg", "none"}, {"typ", "JWT"}}, promoted, std::nullopt)).status,
+            401);
+  EXPECT_EQ(get("/api/me", forge({{"alg", "none"}, {"typ", "JWT"}}, claims, std::nullopt)).status,
+            401);
+  EXPECT_EQ(get("/api/me", parts[0] + "." + parts[1] + ".").status, 401);
+
+  const auto logout = m_http.request("POST", "/api/logout", std::nullopt, {bearer(token)});
+  EXPECT_EQ(logout.status, 204);
+  EXPECT_EQ(get("/api/me", token).status, 401); // the jti is denylisted
+  EXPECT_EQ(get("/api/me", login("alice@acme.test")).status, 200);
+}
+
+TEST_F(PortalTest, JwtExpiresAndLeavesNoIdleTimeout) {
+  start({"--session", "jwt", "--session-idle", "1", "--session-absolute", "3"});
+  const auto token = login("bob@acme.test");
+  EXPECT_EQ(jwt_payload(token)["exp"].get<std::int64_t>() -
+                jwt_payload(token)["iat"].get<std::int64_t>(),
+            3);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500)); // past the (cookie) idle limit
+  EXPECT_EQ(get("/api/me", token).status, 200);
+  std::this_thread::sleep_for(std::chrono::milliseconds(2600)); // past exp
+  EXPECT_EQ(get("/api/me", token).status, 401);
+}
+
+TEST_F(PortalMailTest, JwtSessionsEndWithAPasswordReset) {
+  start_with_mail({"--session", "jwt"});
+  const auto old_session = login("bob@acme.test");
+  const auto token = reset_token("bob@acme.test", 1);
+  EXPECT_EQ(confirm(token, "a-much-better-passphrase"), 204);
+  EXPECT_EQ(get("/api/me", old_session).status, 401);
+  EXPECT_EQ(get("/api/me", login("bob@acme.test", "a-much-better-passphrase")).status, 200);
+}
+
+TEST_F(PortalTest, FlawJwtNone) {
+  start({"--session", "jwt", "--flaw", "jwt-none"});
+  const auto token = login("bob@acme.test");
+  auto claims = jwt_payload(token);
+  claims["sub"] = "4"; // dave, an admin of globex
+  for (const auto* alg : {"none", "None", "NONE"}) {
+    const auto res = get("/api/me", forge({{"alg", alg}, {"typ", "JWT"}}, claims, std::nullopt));
+    EXPECT_EQ(res.status, 200) << alg;
+    EXPECT_EQ(parse(res)["email"], "dave@globex.test") << alg;
+  }
+  // A signature is still required on HS256 tokens, and alg none must come without one.
+  EXPECT_EQ(get("/api/me", forge({{"alg", "HS256"}}, claims, std::string("guess"))).status, 401);
+  EXPECT_EQ(get("/api/me", forge({{"alg", "none"}}, claims, std::string("guess"))).status, 401);
+  EXPECT_EQ(get("/api/me", token).status, 200);
+}
+
+TEST_F(PortalTest, FlawJwtWeakSecret) {
+  start({"--session", "jwt", "--flaw", "jwt-weak-secret"});
+  const auto token = login("bob@acme.test");
+  const auto parts = jwt_parts(token);
+  ASSERT_EQ(parts.size(), 3u);
+  EXPECT_EQ(b64url_encode(hmac_sha256("secret", parts[0] + "." + parts[1])), parts[2]);
+  auto claims = jwt_payload(token);
+  claims["sub"] = "4";
+  const auto res = get("/api/me", forge({{"alg", "HS256"}, {"typ", "JWT"}}, claims, "secret"));
+  EXPECT_EQ(res.status, 200);
+  EXPECT_EQ(parse(res)["email"], "dave@globex.test");
+  EXPECT_EQ(get("/api/me", forge({{"alg", "none"}}, claims, std::nullopt)).status, 401);
+}
+
+TEST_F(PortalTest, FlawSessionForeverInJwtMode) {
+  start({"--session", "jwt", "--flaw", "session-forever"});
+  const auto res = login_response("alice@acme.test");
+  const auto token = parse(res)["token"].get<std::string>();
+  EXPECT_FALSE(jwt_payload(token).contains("exp"));
+  EXPECT_NE(res.header("Set-Cookie").find("Max-Age=315360000"), std::string::npos);
+  EXPECT_EQ(get("/api/me", token).status, 200);
+}
+
+TEST_F(PortalTest, SessionGateFlagsAreValidated) {
+  for (const auto& args :
+       std::vector<std::vector<std::string>>{{"--session", "opaque"},
+                                             {"--session-idle", "0"},
+                                             {"--reset-ttl", "soon"},
+                                             {"--login-window", "100000"},
+                                             {"--cors-origin", "https://app.example/"},
+                                             {"--cors-origin", "null"},
+                                             {"--cors-origin", "*"},
+                                             {"--flaw", "jwt-none"},
+                                             {"--flaw", "jwt-weak-secret", "--session", "cookie"},
+                                             {"--session", "jwt", "--flaw", "fixation"}}) {
+    PortalProcess child;
+    ASSERT_TRUE(child.spawn(k_portal_bin, args)) << child.error();
+    EXPECT_EQ(child.wait_exit(std::chrono::seconds(10)), 2) << args[0] << " " << args[1];
+    EXPECT_NE(child.stderr_text().find("launchgate-portal: "), std::string::npos);
+    if (args[1] == "jwt-none") {
+      EXPECT_NE(child.stderr_text().find("--flaw jwt-none needs --session jwt"), std::string::npos)
+          << child.stderr_text();
+    }
+    child.remove_log();
+  }
 }
 
 } // namespace
