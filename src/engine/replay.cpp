@@ -55,17 +55,6 @@ std::string cut(const std::string& text, size_t max_total) {
 
 } // namespace
 
-std::string shell_quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 std::string curl_command(const net::HttpRequest& request, const std::string& auth) {
   std::string out = fmt::format("curl -sS -X {} {}", request.method, shell_quote(request.url));
   if (!auth.empty())

@@ -15,9 +15,6 @@ namespace lg::engine {
 /// for an anonymous request. A body over 2,000 bytes is cut and says so.
 std::string curl_command(const net::HttpRequest& request, const std::string& auth);
 
-/// `s` quoted for a POSIX shell with single quotes.
-std::string shell_quote(const std::string& s);
-
 /// A short, redacted excerpt of a response body for evidence: JSON with each string cut to
 /// `max_string` characters and members named like credentials replaced by redact(); other text
 /// cut to `max_total` characters.

@@ -27,6 +27,9 @@ std::string base64_encode(std::string_view data);
 /// Lower-case hex SHA-256 of `data`.
 std::string sha256_hex(std::string_view data);
 
+/// `text` as one single-quoted POSIX shell word ('it'\''s'), for commands shown or run.
+std::string shell_quote(std::string_view text);
+
 /// `parts` joined with `separator` between them.
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
 

@@ -16,6 +16,9 @@
 namespace lg {
 namespace {
 
+using test::failing;
+using test::result_of;
+
 constexpr const char* k_password = test::k_portal_password;
 
 struct GateRun {
@@ -33,22 +36,6 @@ GateRun run_gates(const std::vector<std::string>& flaws, bool allow_writes) {
 
 std::string dump(const std::vector<CheckResult>& results) {
   return test::dump_results(results);
-}
-
-std::set<std::string> failing(const std::vector<CheckResult>& results) {
-  std::set<std::string> out;
-  for (const auto& r : results)
-    if (r.status == Status::fail || r.status == Status::warn || r.status == Status::error)
-      out.insert(r.meta.id);
-  return out;
-}
-
-const CheckResult& result_of(const std::vector<CheckResult>& results, const std::string& id) {
-  static const CheckResult k_none;
-  for (const auto& r : results)
-    if (r.meta.id == id)
-      return r;
-  return k_none;
 }
 
 /// Every finding carries what a developer needs to replay it, and never a credential.

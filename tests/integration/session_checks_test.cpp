@@ -14,27 +14,14 @@
 namespace lg {
 namespace {
 
+using test::failing;
+using test::result_of;
+
 std::vector<CheckResult> run_session_gate(const test::DemoPortalOptions& options) {
   test::DemoPortal portal(options);
   if (portal.context() == nullptr)
     return {};
   return checks::run_checks(*portal.context(), {"session"});
-}
-
-const CheckResult& result_of(const std::vector<CheckResult>& results, const std::string& id) {
-  static const CheckResult k_none;
-  for (const auto& r : results)
-    if (r.meta.id == id)
-      return r;
-  return k_none;
-}
-
-std::set<std::string> failing(const std::vector<CheckResult>& results) {
-  std::set<std::string> out;
-  for (const auto& r : results)
-    if (r.status == Status::fail || r.status == Status::warn || r.status == Status::error)
-      out.insert(r.meta.id);
-  return out;
 }
 
 /// Every finding says which request, as whom and what came back, and shows no token in full.
@@ -61,11 +48,13 @@ bool any_message(const CheckResult& r, const std::string& part) {
 }
 
 TEST(SessionGate, HardenedCookiePortalPassesEveryCheck) {
-  auto results = run_session_gate({.flaws = {},
-                                   .allow_writes = true,
-                                   .args = {"--reset-ttl", "5", "--invite-ttl", "5"},
-                                   .auth = "  reset_expiry: 5s\n  invite_expiry: 5s\n",
-                                   .mail = true});
+  auto results =
+      run_session_gate({.flaws = {},
+                        .allow_writes = true,
+                        .args = {"--reset-ttl", "5", "--invite-ttl", "5", "--session-idle", "2"},
+                        .auth = "  reset_expiry: 5s\n  invite_expiry: 5s\n"
+                                "  idle_timeout: 2s\n",
+                        .mail = true});
   ASSERT_EQ(results.size(), 11u);
   for (const auto& r : results) {
     if (r.meta.id == "session.jwt") {
@@ -83,12 +72,16 @@ TEST(SessionGate, HardenedCookiePortalPassesEveryCheck) {
             std::string::npos);
   EXPECT_NE(result_of(results, "session.login-rate-limit").reason.find("met 429"),
             std::string::npos);
+  EXPECT_NE(result_of(results, "session.lifetime").reason.find("idle 2 s tested"),
+            std::string::npos)
+      << result_of(results, "session.lifetime").reason;
 }
 
 TEST(SessionGate, EachPlantedFlawFailsItsCheck) {
   auto results = run_session_gate({.flaws = {"stale-logout", "session-forever", "fixation",
                                              "cors-reflect", "no-rate-limit", "reset-reusable"},
                                    .allow_writes = true,
+                                   .auth = "  idle_timeout: 1s\n",
                                    .mail = true});
   EXPECT_EQ(
       failing(results),
@@ -104,6 +97,8 @@ TEST(SessionGate, EachPlantedFlawFailsItsCheck) {
   EXPECT_TRUE(any_message(reset, "before the password was changed"));
   EXPECT_EQ(reset.reason.find("COULD NOT BE SET BACK"), std::string::npos) << reset.reason;
   EXPECT_TRUE(any_message(result_of(results, "session.lifetime"), "Max-Age=315360000"));
+  EXPECT_TRUE(any_message(result_of(results, "session.lifetime"), "left idle for 1 s"))
+      << test::dump_results({result_of(results, "session.lifetime")});
   EXPECT_TRUE(any_message(result_of(results, "session.fixation"), "planted"));
   const auto& cors = result_of(results, "session.cors");
   EXPECT_EQ(cors.status, Status::fail);

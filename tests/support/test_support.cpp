@@ -164,4 +164,20 @@ std::string dump_results(const std::vector<CheckResult>& results) {
   return out;
 }
 
+std::set<std::string> failing(const std::vector<CheckResult>& results) {
+  std::set<std::string> out;
+  for (const auto& r : results)
+    if (r.status == Status::fail || r.status == Status::warn || r.status == Status::error)
+      out.insert(r.meta.id);
+  return out;
+}
+
+const CheckResult& result_of(const std::vector<CheckResult>& results, const std::string& id) {
+  static const CheckResult k_none;
+  for (const auto& r : results)
+    if (r.meta.id == id)
+      return r;
+  return k_none;
+}
+
 } // namespace lg::test

@@ -4,6 +4,7 @@
 #include "core/result.hpp"
 
 #include <filesystem>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -67,5 +68,11 @@ std::string read_file(const std::filesystem::path& path);
 /// Every result as "id status: reason" and its findings' messages, one per line: for assertion
 /// messages.
 std::string dump_results(const std::vector<CheckResult>& results);
+
+/// The ids of the results that fail, warn or error.
+std::set<std::string> failing(const std::vector<CheckResult>& results);
+
+/// The result of check `id`, or an empty result (status skip, no id) when there is none.
+const CheckResult& result_of(const std::vector<CheckResult>& results, const std::string& id);
 
 } // namespace lg::test

@@ -3,6 +3,7 @@
 
 #include "analyze/jwt.hpp"
 #include "analyze/tokens.hpp"
+#include "checks/session/common.hpp"
 #include "util/text.hpp"
 
 #include <gtest/gtest.h>
@@ -116,6 +117,54 @@ TEST(Referrer, ForeignUrlsSkipTheOwnOrigin) {
   ASSERT_EQ(urls.size(), 2u);
   EXPECT_EQ(urls[0], "https://cdn.example.net/a.js");
   EXPECT_EQ(urls[1], "//stats.example.org/p.gif");
+}
+
+} // namespace
+
+namespace {
+
+lg::Account json_account(nlohmann::json body) {
+  lg::Account a;
+  a.name = "bob";
+  a.email = "bob@acme.test";
+  a.login.path = "/api/login";
+  a.login.json = std::move(body);
+  return a;
+}
+
+TEST(SessionRecipes, PlaceholdersAreFilledEverywhere) {
+  lg::RequestRecipe r;
+  r.path = "/api/reset/{token}";
+  r.json = nlohmann::json{{"token", "{token}"}, {"nested", {{"pw", "{new_password}"}}}, {"n", 1}};
+  r.form = {{"email", "{account.email}"}};
+  r.headers = {{"X-Token", "t={token}"}};
+  auto filled = lg::checks::session::fill_recipe(
+      r, {{"token", "abc"}, {"new_password", "P"}, {"account.email", "bob@acme.test"}});
+  EXPECT_EQ(filled.path, "/api/reset/abc");
+  EXPECT_EQ((*filled.json)["token"], "abc");
+  EXPECT_EQ((*filled.json)["nested"]["pw"], "P");
+  EXPECT_EQ((*filled.json)["n"], 1);
+  EXPECT_EQ(filled.form["email"], "bob@acme.test");
+  EXPECT_EQ(filled.headers["X-Token"], "t=abc");
+}
+
+TEST(SessionRecipes, LoginFieldsAndThePasswordAreFound) {
+  auto a = json_account({{"email", "bob@acme.test"}, {"password", "s3cret-pass"}});
+  auto fields = lg::checks::session::login_fields(a);
+  ASSERT_TRUE(fields);
+  EXPECT_EQ(fields->password, "password");
+  EXPECT_EQ(fields->login, "email");
+  EXPECT_EQ(lg::checks::session::configured_password(a), "s3cret-pass");
+  EXPECT_FALSE(lg::checks::session::login_fields(json_account({{"key", "k"}})));
+}
+
+TEST(SessionRecipes, UnknownLoginsHaveTheConfiguredShape) {
+  auto by_mail = json_account({{"email", "bob@acme.test"}, {"password", "x"}});
+  auto stranger = lg::checks::session::unknown_login(by_mail, "enum");
+  EXPECT_NE(stranger.find("@acme.test"), std::string::npos) << stranger;
+  EXPECT_NE(stranger, lg::checks::session::unknown_login(by_mail, "enum"));
+  auto by_name = json_account({{"username", "bob"}, {"password", "x"}});
+  EXPECT_EQ(lg::checks::session::unknown_login(by_name, "enum").find('@'), std::string::npos);
 }
 
 } // namespace

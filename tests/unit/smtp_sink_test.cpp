@@ -7,6 +7,7 @@
 #include "net/impl/command_mailbox.hpp"
 #include "net/impl/smtp_sink.hpp"
 #include "support/test_support.hpp"
+#include "util/text.hpp"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -387,7 +388,7 @@ TEST(CommandMailbox, NextWaitsForOutputThatDiffersFromTheWatchedOne) {
   auto file = dir.write("inbox", "Subject: old\n\nold\n");
   net::CommandMailboxOptions options;
   options.poll_interval = 20ms;
-  net::CommandMailbox box("cat " + net::shell_quote(file), options);
+  net::CommandMailbox box("cat " + lg::shell_quote(file), options);
   ASSERT_TRUE(box.watch("alice@acme.test"));
   auto start = Clock::now();
   auto none = box.next("alice@acme.test", 200ms);

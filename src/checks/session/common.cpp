@@ -216,7 +216,7 @@ RequestRecipe fill_recipe(const RequestRecipe& recipe,
   return out;
 }
 
-Expected<net::HttpResponse> send_recipe(engine::Context& context, const RequestRecipe& recipe) {
+net::HttpRequest recipe_request(engine::Context& context, const RequestRecipe& recipe) {
   net::HttpRequest request;
   request.method = recipe.method;
   request.url = context.url(recipe.path);
@@ -224,7 +224,11 @@ Expected<net::HttpResponse> send_recipe(engine::Context& context, const RequestR
   for (const auto& [name, value] : recipe.headers)
     request.headers.push_back({name, value});
   engine::fill_body(request, recipe);
-  return context.http().send(request);
+  return request;
+}
+
+Expected<net::HttpResponse> send_recipe(engine::Context& context, const RequestRecipe& recipe) {
+  return context.http().send(recipe_request(context, recipe));
 }
 
 std::map<std::string, std::string> session_cookies(const engine::Session& session) {

@@ -65,6 +65,10 @@ Expected<net::HttpResponse> login_attempt(engine::Context& context, const Accoun
 RequestRecipe fill_recipe(const RequestRecipe& recipe,
                           const std::map<std::string, std::string>& vars);
 
+/// The request a filled recipe makes: method, absolute URL, Accept: application/json, its
+/// headers and body.
+net::HttpRequest recipe_request(engine::Context& context, const RequestRecipe& recipe);
+
 /// Sends a filled recipe anonymously (no credentials, redirects not followed).
 Expected<net::HttpResponse> send_recipe(engine::Context& context, const RequestRecipe& recipe);
 

@@ -49,15 +49,8 @@ CheckResult run_session_invite(engine::Context& context, const CheckMeta& meta) 
         context, address, auth.invite_token,
         fmt::format("{} {} as {}", auth.invite->method, auth.invite->path, auth.invite_as),
         [&]() -> Expected<net::HttpResponse> {
-          auto recipe = fill_recipe(*auth.invite, {{"invite.email", address}});
-          net::HttpRequest request;
-          request.method = recipe.method;
-          request.url = context.url(recipe.path);
-          request.headers.push_back({"Accept", "application/json"});
-          for (const auto& [name, value] : recipe.headers)
-            request.headers.push_back({name, value});
-          engine::fill_body(request, recipe);
-          return (*inviter)->send(request);
+          return (*inviter)->send(
+              recipe_request(context, fill_recipe(*auth.invite, {{"invite.email", address}})));
         });
   };
   const auto accept = [&](const std::string& token, const std::string& address) {

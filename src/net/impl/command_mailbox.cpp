@@ -35,17 +35,6 @@ std::string first_line(std::string_view text) {
 
 } // namespace
 
-std::string shell_quote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'')
-      out += "'\\''";
-    else
-      out += c;
-  }
-  return out + "'";
-}
-
 CommandMailbox::CommandMailbox(std::string command, CommandMailboxOptions options)
     : m_command(std::move(command)), m_options(options) {}
 

@@ -44,7 +44,4 @@ private:
   std::map<std::string, std::string> m_seen; ///< lower-case address -> SHA-256 of the last output
 };
 
-/// `text` as one word for /bin/sh: in single quotes, each ' written as '\''.
-std::string shell_quote(std::string_view text);
-
 } // namespace lg::net
