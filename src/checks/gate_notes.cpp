@@ -169,15 +169,17 @@ have sessions to test; HTTP Basic and API keys make these checks `skip`.
   tried after it; an unknown address must get the same status. A last reset sets the configured
   password back — if that fails, the summary says so in capitals and the check is not a pass.
 - **`session.login-rate-limit`** sends `auth.login_burst` (30) wrong passwords for the last
-  account, then as many for unknown addresses at the same domain, stopping at the first 429,
-  423, 503 with Retry-After, a body saying "too many", "locked", "try again later", or a response
-  slower than 1 s and 4× the first three. Then the right password is tried: a lockout is reported
-  with its Retry-After. It runs last in the gate, since the account (or this client) may be locked
-  out afterwards.
+  account (logins with a scraped CSRF token are not replayed), then as many for unknown logins of
+  the same shape (addresses at the same domain, or user names), stopping at the first 429, 423,
+  503 with Retry-After, a body newly saying "too many", "locked", "try again later", "rate limit"
+  or "temporarily", or a response slower than 1 s and 4× the first three. Then the right password
+  is tried: a lockout is reported with its Retry-After. It runs last in the gate, after
+  `session.user-enumeration`, since the account (or this client) may be locked out afterwards.
 - **`session.user-enumeration`** compares 8 interleaved pairs of failed logins (a configured
   account with a wrong password vs an unknown address) and 6 pairs of reset requests: the most
-  common status and body (the address and digits masked) must be equal; timing fails (as a
-  warning) when a Mann-Whitney U test gives p < 0.01 and the medians differ by 10 ms and 25 %.
+  common status and body must be equal (the address, runs of 16 or more token characters and
+  digits masked; bodies are compared only when each side's answers agree among themselves); timing
+  fails (as a warning) when a Mann-Whitney U test gives p < 0.01 and the medians differ by 10 ms and 25 %.
   429 answers are left out. Invites are sent by admins, so they are not compared.
 - **`session.jwt`** applies where the bearer token or a session cookie is a JWT: an issued token
   with `alg: none`, no `exp` or an `exp` beyond `auth.session_max` fails; the HMAC key is tried

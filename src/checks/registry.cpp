@@ -23,10 +23,11 @@ const std::vector<Implementation>& implementations() {
       {"session.fixation", run_session_fixation},
       {"session.reset-token", run_session_reset_token},
       {"session.invite", run_session_invite},
-      {"session.user-enumeration", run_session_user_enumeration},
       {"session.jwt", run_session_jwt},
       {"session.csrf", run_session_csrf},
       {"session.cors", run_session_cors},
+      // Failed logins last: they may lock accounts, or this client, out.
+      {"session.user-enumeration", run_session_user_enumeration},
       {"session.login-rate-limit", run_session_login_rate_limit},
       {"input.malformed", run_input_malformed},
       {"input.injection", run_input_injection},

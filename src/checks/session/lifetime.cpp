@@ -123,6 +123,8 @@ CheckResult run_session_lifetime(engine::Context& context, const CheckMeta& meta
   // Server-side timeouts, when they are short enough to wait for.
   std::string unverified;
   auto probe = find_probe(context, **login);
+  if (!probe && (auth.idle_timeout_ms > 0 || auth.session_max_ms <= k_wait_limit_ms))
+    unverified += "; server-side timeouts not tested: " + probe.error().message;
   if (auth.idle_timeout_ms > 0 && auth.idle_timeout_ms <= k_wait_limit_ms && probe) {
     auto idle = fresh_session(context, account);
     if (!idle)
@@ -141,10 +143,10 @@ CheckResult run_session_lifetime(engine::Context& context, const CheckMeta& meta
                           human(static_cast<double>(auth.idle_timeout_ms) / 1000), probe->path,
                           after->status),
               {{"waited_ms", auth.idle_timeout_ms + 2000}, {"probe", probe->path}}, "idle");
-  } else if (auth.idle_timeout_ms > 0) {
+  } else if (auth.idle_timeout_ms > k_wait_limit_ms) {
     unverified += fmt::format("; the idle timeout ({}) is not waited for (over 5 min)",
                               human(static_cast<double>(auth.idle_timeout_ms) / 1000));
-  } else {
+  } else if (auth.idle_timeout_ms == 0) {
     unverified += "; the server-side idle timeout is not verified (set auth.idle_timeout to test "
                   "it; staging can use a short one)";
   }
@@ -172,7 +174,7 @@ CheckResult run_session_lifetime(engine::Context& context, const CheckMeta& meta
                           "({}): no absolute timeout on the server",
                           human(limit), probe->path, after->status),
               {{"waited_ms", auth.session_max_ms + 2000}, {"probe", probe->path}}, "absolute");
-  } else {
+  } else if (auth.session_max_ms > k_wait_limit_ms) {
     unverified += fmt::format("; the server-side absolute timeout is not waited for ({} is over "
                               "5 min)",
                               human(limit));
