@@ -172,8 +172,12 @@ std::string invite_user(Context& ctx, const User& admin, std::string_view email,
   const auto now = now_seconds();
   expires_at = now + ctx.options.invite_ttl;
   const auto token = random_token();
+  // The flaw stores a far-off expiry while the answer and the mail promise the real one.
+  constexpr std::int64_t k_century = 100LL * 365 * 24 * 3600;
+  const auto stored_expiry =
+      ctx.options.flaws.has(Flaw::invite_never_expires) ? now + k_century : expires_at;
   ctx.store.create_invite(sha256_hex(token), Invite{admin.org_id, address, std::string(role)},
-                          admin.id, now, expires_at);
+                          admin.id, now, stored_expiry);
   ctx.store.audit(admin.org_id, admin.id, "invite", fmt::format("email={} role={}", address, role),
                   ip, now);
   ctx.mailer.send(

@@ -51,6 +51,8 @@ constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
      "JWTs with alg none and no signature are accepted (needs --session jwt)"},
     {Flaw::jwt_weak_secret, "jwt-weak-secret",
      "JWTs are signed with the HMAC key 'secret' (needs --session jwt)"},
+    {Flaw::invite_never_expires, "invite-never-expires",
+     "invite tokens never expire (the mail still promises --invite-ttl)"},
 }};
 
 constexpr bool table_in_enum_order() {

@@ -34,6 +34,7 @@ enum class Flaw {
   no_csrf,
   jwt_none,
   jwt_weak_secret,
+  invite_never_expires,
   count_,
 };
 

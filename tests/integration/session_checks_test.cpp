@@ -127,6 +127,20 @@ TEST(SessionGate, CsrfExpiryAndEnumerationFlaws) {
   EXPECT_EQ(result_of(results, "session.invite").status, Status::skip);
 }
 
+TEST(SessionGate, AnInviteThatNeverExpiresFails) {
+  auto results = run_session_gate({.flaws = {"invite-never-expires"},
+                                   .allow_writes = true,
+                                   .args = {"--invite-ttl", "1"},
+                                   .auth = "  invite_expiry: 1s\n",
+                                   .mail = true});
+  const auto& invite = result_of(results, "session.invite");
+  EXPECT_EQ(invite.status, Status::fail) << test::dump_results({invite});
+  expect_evidence(invite);
+  EXPECT_TRUE(any_message(invite, "past auth.invite_expiry")) << test::dump_results({invite});
+  EXPECT_EQ(failing(results), std::set<std::string>{"session.invite"})
+      << test::dump_results(results);
+}
+
 TEST(SessionGate, JwtSessionsHardenedPassAndForgedTokensFail) {
   auto hardened = run_session_gate({.args = {"--session", "jwt"}, .mail = true});
   const auto& jwt = result_of(hardened, "session.jwt");
