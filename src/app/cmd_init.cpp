@@ -48,14 +48,27 @@ api:
   admin_only: ["/api/admin/**"]
   # shared: ["/api/reference/**"]  # shared across orgs on purpose: not a leak
 
-auth:
+auth:                              # the session gate's flows; {…} are filled in by launchgate
   logout: {method: POST, path: /api/logout}
   # reset_request: {method: POST, path: /api/password-reset, json: {email: "{account.email}"}}
+  # reset_confirm: {method: POST, path: /api/password-reset/confirm,
+  #                 json: {token: "{token}", password: "{new_password}"}}
+  # reset_token: 'token=([A-Za-z0-9_-]+)'     # the token in the mail: the first group
+  # invite: {method: POST, path: /api/admin/invites, json: {email: "{invite.email}", role: staff}}
+  # invite_as: alice
+  # invite_accept: {method: POST, path: /api/invites/accept,
+  #                 json: {token: "{token}", password: "{new_password}"}}
+  # session_max: 12h                # longest a session may live
+  # idle_timeout: 2m                # the portal's idle timeout (tested when 5 min or less)
+
+# Where the reset and invite mail is read: launchgate's own SMTP sink during the audit (point
+# the staging portal's SMTP there), or a command printing the newest message for $1.
+# mail: {smtp_sink: 127.0.0.1:2525}
+# mail: {command: "curl -s https://inbox.example.com/api/latest?to=$1"}
 
 pages: [/]                         # key pages: headers, and later LCP
 
 # Sections read by gates still being built (see docs/config.md):
-# mail: {smtp_sink: 127.0.0.1:2525}
 # domain: {names: [portal.example.com]}
 # email: {domain: example.com, dkim_selectors: [s1]}
 # secrets: {paths: [.], history: true}
