@@ -13,6 +13,7 @@
 #include "net/impl/command_mailbox.hpp"
 #include "net/impl/curl_http.hpp"
 #include "net/impl/smtp_sink.hpp"
+#include "net/impl/zone_resolver.hpp"
 
 #include <array>
 #include <cerrno>
@@ -134,12 +135,24 @@ int run_audit(const Config& config, const AuditOptions& options) {
     return 2;
   }
 
+  // 1c. DNS (dns:): a zone file is read and checked now, so that a broken one stops the run here.
+  std::unique_ptr<net::ZoneResolver> zone;
+  if (!config.dns.zone_file.empty()) {
+    auto loaded =
+        net::ZoneResolver::load(config.resolve_path(config.dns.zone_file), config.dns.origin);
+    if (!loaded) {
+      fmt::print(stderr, "launchgate: dns.zone_file {}\n", loaded.error().message);
+      return 2;
+    }
+    zone = std::move(*loaded);
+  }
+
   // 2. The run context: scope guard, sessions, API description.
   engine::RunOptions run;
   run.allow_writes = options.allow_writes;
   if (options.verbose)
     run.log = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
-  engine::Context context(config, engine::Services{http, clock, mailbox->get()}, run);
+  engine::Context context(config, engine::Services{http, clock, mailbox->get(), zone.get()}, run);
 
   // 3. The checks of the asked-for gates, with progress on a terminal only.
   bool tty = isatty(fileno(stderr)) != 0;

@@ -144,7 +144,9 @@ const std::vector<Key>& schema() {
         {"expect", Kind::any},
         {"nameservers", Kind::string_list}}},
       {"email", Kind::map, {{"domain", Kind::string}, {"dkim_selectors", Kind::string_list}}},
-      {"dns", Kind::map, {{"server", Kind::string}, {"zone_file", Kind::string}}},
+      {"dns",
+       Kind::map,
+       {{"server", Kind::string}, {"zone_file", Kind::string}, {"origin", Kind::string}}},
       {"secrets",
        Kind::map,
        {{"paths", Kind::string_list},
@@ -519,6 +521,31 @@ bool is_header_name(std::string_view name) {
   });
 }
 
+/// A section that names at most one of two sources: an address (a literal IP and a port) or
+/// something else (a command, a file).
+struct SourceKeys {
+  const char* section;
+  const char* address_key;
+  const char* other_key;
+  const char* example;     ///< addresses for the message
+  const char* empty_other; ///< the message for an empty `other_key`
+};
+
+void one_source(const YAML::Node& node, const SourceKeys& keys, std::string& address,
+                std::string& other, Validator& v) {
+  address = std::string(trim(scalar(get(node, keys.address_key))));
+  other = std::string(trim(scalar(get(node, keys.other_key))));
+  if (!address.empty() && !other.empty())
+    v.add(get(node, keys.other_key), fmt::format("{}: give {} or {}, not both", keys.section,
+                                                 keys.address_key, keys.other_key));
+  if (has(node, keys.address_key) && !valid_listen_address(address))
+    v.add(get(node, keys.address_key),
+          fmt::format("{}.{} must be host:port with a literal IP, e.g. {}", keys.section,
+                      keys.address_key, keys.example));
+  if (has(node, keys.other_key) && other.empty())
+    v.add(get(node, keys.other_key), keys.empty_other);
+}
+
 /// `login`: exactly one style — a request (method, path, json|form, token, csrf), basic or
 /// api_key — with what that style needs. Messages never show a value: it may be a secret.
 void build_login(const YAML::Node& login, Account& acc, Validator& v) {
@@ -761,15 +788,10 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   }
 
   const auto& mail = get(root, "mail");
-  c.mail.smtp_sink = std::string(trim(scalar(get(mail, "smtp_sink"))));
-  c.mail.command = std::string(trim(scalar(get(mail, "command"))));
-  if (!c.mail.smtp_sink.empty() && !c.mail.command.empty())
-    v.add(get(mail, "command"), "mail: give smtp_sink or command, not both");
-  if (has(mail, "smtp_sink") && !valid_listen_address(c.mail.smtp_sink))
-    v.add(get(mail, "smtp_sink"),
-          "mail.smtp_sink must be host:port with a literal IP, e.g. 127.0.0.1:2525 or [::1]:2525");
-  if (has(mail, "command") && c.mail.command.empty())
-    v.add(get(mail, "command"), "mail.command must not be empty");
+  one_source(mail,
+             {"mail", "smtp_sink", "command", "127.0.0.1:2525 or [::1]:2525",
+              "mail.command must not be empty"},
+             c.mail.smtp_sink, c.mail.command, v);
   duration(mail, "wait", "mail.wait", 600000, c.mail.wait_ms);
   if (has(mail, "max_message_kb")) {
     double kb = std::strtod(scalar(get(mail, "max_message_kb")).c_str(), nullptr);
@@ -778,6 +800,13 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
     else
       c.mail.max_message_bytes = static_cast<long long>(kb * 1024);
   }
+
+  const auto& dns = get(root, "dns");
+  one_source(dns,
+             {"dns", "server", "zone_file", "127.0.0.1:5353 or [::1]:53",
+              "dns.zone_file must name a file (relative to the config)"},
+             c.dns.server, c.dns.zone_file, v);
+  c.dns.origin = std::string(trim(scalar(get(dns, "origin"))));
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

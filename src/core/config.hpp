@@ -102,6 +102,13 @@ struct MailConfig {
   long long max_message_bytes = 10 << 20; ///< the sink's SIZE limit
 };
 
+/// `dns:`: where DNS questions go. At most one of `server` and `zone_file`.
+struct DnsConfig {
+  std::string server;    ///< host:port of a DNS server; empty: the system's
+  std::string zone_file; ///< a zone file answering offline (resolved against the config's dir)
+  std::string origin;    ///< completes relative names in the zone file until its own $ORIGIN
+};
+
 struct Config {
   std::string file; ///< the file it came from ("<demo>" for built-in configs)
   std::string dir;  ///< base for relative paths
@@ -110,6 +117,7 @@ struct Config {
   ApiConfig api;
   AuthConfig auth;
   MailConfig mail;
+  DnsConfig dns;
   std::vector<std::string> pages;
   nlohmann::json raw; ///< the whole document after interpolation, for sections read by later gates
 

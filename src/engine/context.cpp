@@ -18,9 +18,10 @@ namespace lg::engine {
 
 Context::Context(const Config& config, Services services, RunOptions options)
     : m_config(config), m_options(std::move(options)), m_clock(services.clock),
-      m_mailbox(services.mailbox), m_http(services.http, services.clock,
-                                          GuardLimits{config.target.scope, config.target.max_rps,
-                                                      config.target.max_requests, 5}) {
+      m_mailbox(services.mailbox), m_resolver(services.resolver),
+      m_http(
+          services.http, services.clock,
+          GuardLimits{config.target.scope, config.target.max_rps, config.target.max_requests, 5}) {
   if (m_options.log)
     m_http.set_logger(m_options.log);
 }

@@ -11,6 +11,7 @@
 #include "net/clock.hpp"
 #include "net/http.hpp"
 #include "net/mailbox.hpp"
+#include "net/resolver.hpp"
 
 #include <functional>
 #include <map>
@@ -25,7 +26,8 @@ namespace lg::engine {
 struct Services {
   net::HttpClient& http;
   net::Clock& clock;
-  net::Mailbox* mailbox = nullptr; ///< where the portal's mail is read; null: no mail configured
+  net::Mailbox* mailbox = nullptr;   ///< where the portal's mail is read; null: no mail configured
+  net::Resolver* resolver = nullptr; ///< DNS (dns.zone_file or a server); null: none set up
 };
 
 struct RunOptions {
@@ -48,6 +50,8 @@ public:
   net::Clock& clock() { return m_clock; }
   /// The mailbox of `mail:` (the SMTP sink or the command), or null when none is configured.
   net::Mailbox* mailbox() { return m_mailbox; }
+  /// The resolver of `dns:` (a zone file read offline, or a DNS server), or null.
+  net::Resolver* resolver() { return m_resolver; }
 
   /// base_url + `path`.
   std::string url(const std::string& path) const { return target_url(m_config, path); }
@@ -82,6 +86,7 @@ private:
   RunOptions m_options;
   net::Clock& m_clock;
   net::Mailbox* m_mailbox;
+  net::Resolver* m_resolver;
   GuardedHttpClient m_http;
   std::map<std::string, std::unique_ptr<Session>> m_sessions;
   std::map<std::string, Error> m_login_errors;

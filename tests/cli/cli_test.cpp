@@ -60,6 +60,19 @@ TEST(Cli, BadConfigIsExit2WithFileLine) {
   EXPECT_TRUE(r.out.empty());
 }
 
+TEST(Cli, ABrokenZoneFileIsExit2WithItsLines) {
+  test::TempDir dir;
+  dir.write("export.zone", "$ORIGIN example.com.\n@ IN A 203.0.113.10\nwww IN A 300.1.1.1\n");
+  auto path = dir.write("lg.yaml", "target:\n  base_url: http://127.0.0.1:9\n"
+                                   "dns: {zone_file: export.zone}\n");
+  auto r = run_command({k_bin, "audit", "-c", path});
+  EXPECT_EQ(r.code, 2);
+  EXPECT_TRUE(contains(r.err, "dns.zone_file " + (dir.path() / "export.zone").string() +
+                                  ":\nline 3: malformed A data '300.1.1.1'"))
+      << r.err;
+  EXPECT_TRUE(r.out.empty());
+}
+
 TEST(Cli, UnknownGateOrFormatIsExit2) {
   test::TempDir dir;
   auto path = dir.write("lg.yaml", "target:\n  base_url: http://127.0.0.1:9\n");

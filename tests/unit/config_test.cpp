@@ -365,3 +365,55 @@ TEST(ConfigLogin, ErrorsNeverEchoASecret) {
 
 } // namespace
 } // namespace lg
+
+namespace lg {
+namespace {
+
+TEST(ConfigDns, OneSourceWithItsShape) {
+  setenv("LG_TEST_PW", "s3cret-value", 1);
+  auto zone =
+      parse_config(std::string(k_minimal) + "dns: {zone_file: export.zone, origin: example.com}\n",
+                   "lg.yaml", "/etc/portal");
+  ASSERT_TRUE(zone) << zone.error().message;
+  EXPECT_EQ(zone->resolve_path(zone->dns.zone_file), "/etc/portal/export.zone");
+  EXPECT_EQ(zone->dns.origin, "example.com");
+  auto both = parse_config(std::string(k_minimal) +
+                               "dns: {server: \"127.0.0.1:5353\", zone_file: export.zone}\n",
+                           "lg.yaml", "");
+  ASSERT_FALSE(both);
+  EXPECT_NE(both.error().message.find("give server or zone_file, not both"), std::string::npos);
+  auto named = parse_config(std::string(k_minimal) + "dns: {server: \"ns1.example.net:53\"}\n",
+                            "lg.yaml", "");
+  ASSERT_FALSE(named);
+  EXPECT_NE(named.error().message.find("lg.yaml:11:"), std::string::npos) << named.error().message;
+}
+
+TEST(ConfigAuth, DurationsRegexesAndTheInviter) {
+  setenv("LG_TEST_PW", "s3cret-value", 1);
+  auto ok = parse_config(std::string(k_minimal) +
+                             "auth:\n  reset_expiry: 2m\n  session_max: 8h\n  invite_expiry: 3d\n"
+                             "  invite: {path: /api/invites}\n  invite_as: alice\n"
+                             "  login_burst: 12\nmail: {smtp_sink: \"[::1]:2525\", wait: 5s}\n",
+                         "lg.yaml", "");
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->auth.reset_expiry_ms, 120000);
+  EXPECT_EQ(ok->auth.session_max_ms, 8LL * 3600 * 1000);
+  EXPECT_EQ(ok->auth.invite_expiry_ms, 3LL * 86400 * 1000);
+  EXPECT_EQ(ok->auth.login_burst, 12);
+  EXPECT_EQ(ok->mail.smtp_sink, "[::1]:2525");
+  EXPECT_EQ(ok->mail.wait_ms, 5000);
+  auto bad = parse_config(std::string(k_minimal) +
+                              "auth:\n  reset_token: \"token=[a-z]+\"\n  invite_as: nobody\n"
+                              "  session_max: forever\nmail: {smtp_sink: localhost, command: x}\n",
+                          "lg.yaml", "");
+  ASSERT_FALSE(bad);
+  const auto& m = bad.error().message;
+  EXPECT_NE(m.find("one capture group"), std::string::npos) << m;
+  EXPECT_NE(m.find("names no configured account 'nobody'"), std::string::npos) << m;
+  EXPECT_NE(m.find("auth.session_max must be a duration"), std::string::npos) << m;
+  EXPECT_NE(m.find("give smtp_sink or command, not both"), std::string::npos) << m;
+  EXPECT_NE(m.find("mail.smtp_sink must be host:port"), std::string::npos) << m;
+}
+
+} // namespace
+} // namespace lg
