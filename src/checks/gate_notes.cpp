@@ -213,6 +213,24 @@ have sessions to test; HTTP Basic and API keys make these checks `skip`.
   logins; waits only for timeouts configured at a few minutes or less.
 )md";
 
+constexpr std::string_view k_email = R"md(### How the checks decide
+
+The email checks ask DNS through one resolver: with `dns.zone_file` a zone file answers offline
+(the records about to be published; names outside the zone are SERVFAIL, so what lives at other
+domains — an external report destination — is reported as not verified). The live resolver is
+not built yet: without `dns.zone_file` the checks skip as `not_configured`.
+
+- **`email.dmarc`** looks for TXT records starting `v=DMARC1` at `_dmarc.<email.domain>`, and when
+  that name has none (no data or NXDOMAIN), at `_dmarc.<organizational domain>` (the registrable
+  domain by the public suffix list, libpsl with Debian's list), as receivers do (RFC 7489 6.6.3).
+  A lookup that fails is an `error` (receivers defer too). No record, several records, or a record
+  with errors (p missing or not none/quarantine/reject, pct outside 0–100, adkim/aspf not r/s,
+  a non-mailto report URI, a tag twice) fail; `p=none` ("monitoring only"), `sp=none`, `pct` under
+  100, `t=y` and no `rua` are warnings. Each `rua`/`ruf` address at another organizational domain
+  needs `<domain>._report._dmarc.<destination>` TXT `v=DMARC1` (RFC 7489 7.1), else a warning.
+  The DMARCbis tree walk is not done yet.
+)md";
+
 constexpr std::string_view k_input = R"md(### How the checks decide
 
 The four checks judge one set of probes, sent once per run (`src/checks/input/probes.cpp`).
@@ -313,6 +331,8 @@ std::string_view gate_notes(std::string_view gate) {
     return k_input;
   if (gate == "session")
     return k_session;
+  if (gate == "email")
+    return k_email;
   return {};
 }
 

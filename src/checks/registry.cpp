@@ -37,6 +37,7 @@ const std::vector<Implementation>& implementations() {
       {"secrets.history", run_secrets_history},
       {"secrets.build", run_secrets_build},
       {"secrets.logs", run_secrets_logs},
+      {"email.dmarc", run_email_dmarc},
       {"domain.headers", run_domain_headers},
   };
   return k_list;

@@ -52,6 +52,7 @@ CheckResult run_session_jwt(engine::Context& context, const CheckMeta& meta);
 CheckResult run_session_csrf(engine::Context& context, const CheckMeta& meta);
 CheckResult run_session_cors(engine::Context& context, const CheckMeta& meta);
 CheckResult run_session_login_rate_limit(engine::Context& context, const CheckMeta& meta);
+CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta);
 CheckResult run_domain_headers(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_history(engine::Context& context, const CheckMeta& meta);

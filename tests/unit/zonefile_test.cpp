@@ -119,6 +119,16 @@ TEST(ZoneResolver, AnswersLikeAnAuthoritativeServer) {
   EXPECT_EQ(dns.query("example.net", net::RrType::a)->status, net::DnsStatus::servfail);
 }
 
+TEST(ZoneResolver, AnExportWithoutOriginIsTheZoneOfItsSoa) {
+  auto zone =
+      analyze::parse_zone("example.org. 3600 IN SOA ns.example.org. h.example.org. 1 2 3 4 5\n"
+                          "www.example.org. 300 IN A 192.0.2.9\n");
+  ASSERT_TRUE(zone) << zone.error().message;
+  net::ZoneResolver dns(std::move(*zone));
+  EXPECT_EQ(dns.query("_dmarc.example.org", net::RrType::txt)->status, net::DnsStatus::nxdomain);
+  EXPECT_EQ(dns.query("example.net", net::RrType::a)->status, net::DnsStatus::servfail);
+}
+
 TEST(ZoneResolver, CnameLoopsEndInServfail) {
   auto zone = analyze::parse_zone("a IN CNAME b\nb IN CNAME a\n", "example.com");
   ASSERT_TRUE(zone);

@@ -30,6 +30,13 @@ std::string parent(const std::string& name) {
 } // namespace
 
 ZoneResolver::ZoneResolver(analyze::Zone zone) : m_zone(std::move(zone)) {
+  // A file of absolute names without $ORIGIN (an export) is the zone of its SOA's owner.
+  if (m_zone.origin.empty())
+    for (const auto& r : m_zone.records)
+      if (r.type == RrType::soa) {
+        m_zone.origin = r.name;
+        break;
+      }
   for (const auto& r : m_zone.records) {
     m_by_name.emplace(r.name, &r);
     // The owner and every name between it and the origin exist (empty non-terminals).

@@ -17,6 +17,8 @@ namespace lg::net {
 
 class ZoneResolver final : public Resolver {
 public:
+  /// Without an origin, the zone is that of its SOA record's owner; without either, only names
+  /// that own records (or lie between them) are in it.
   explicit ZoneResolver(analyze::Zone zone);
 
   /// Reads and parses `path` (at most 64 MiB); `origin` completes relative names until the
