@@ -5,11 +5,10 @@
 // CSRF, JWT sessions) — then checks that each --flaw changes exactly its behaviour.
 
 #include "integration/test_portal_support.hpp"
+#include "util/text.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <array>
 #include <filesystem>
@@ -1407,58 +1406,18 @@ TEST_F(PortalTest, FlawNoCsrf) {
 
 // --- session gate: JWT sessions -----------------------------------------------------------------
 
+// Encoding and signing come from launchgate's own util (an independent implementation of the
+// portal's testbed/jwt.cpp).
 std::string b64url_encode(const std::string& bytes) {
-  constexpr std::string_view k_alphabet =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : bytes) {
-    buffer = (buffer << 8u) | static_cast<unsigned char>(c);
-    for (bits += 8; bits >= 6;) {
-      bits -= 6;
-      out += k_alphabet[(buffer >> static_cast<unsigned>(bits)) & 63u];
-    }
-  }
-  if (bits > 0) {
-    out += k_alphabet[(buffer << static_cast<unsigned>(6 - bits)) & 63u];
-  }
-  return out;
+  return lg::base64url_encode(bytes);
 }
 
 std::string b64url_decode(const std::string& text) {
-  std::string out;
-  std::uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    int value = -1;
-    if (c >= 'A' && c <= 'Z') {
-      value = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      value = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      value = c - '0' + 52;
-    } else if (c == '-' || c == '_') {
-      value = c == '-' ? 62 : 63;
-    } else {
-      return {};
-    }
-    buffer = (buffer << 6u) | static_cast<std::uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> static_cast<unsigned>(bits)) & 0xffu);
-    }
-  }
-  return out;
+  return lg::base64url_decode(text).value_or("");
 }
 
 std::string hmac_sha256(const std::string& key, const std::string& data) {
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), mac.data(), &size);
-  return {reinterpret_cast<const char*>(mac.data()), size};
+  return lg::hmac_sha(256, key, data);
 }
 
 // The three dot-separated parts of a compact JWS.
