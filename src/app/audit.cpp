@@ -3,6 +3,8 @@
 
 #include "app/audit.hpp"
 
+#include "app/dns_source.hpp"
+
 #include "core/baseline.hpp"
 
 #include "checks/catalog.hpp"
@@ -13,7 +15,6 @@
 #include "net/impl/command_mailbox.hpp"
 #include "net/impl/curl_http.hpp"
 #include "net/impl/smtp_sink.hpp"
-#include "net/impl/zone_resolver.hpp"
 
 #include <array>
 #include <cerrno>
@@ -136,15 +137,10 @@ int run_audit(const Config& config, const AuditOptions& options) {
   }
 
   // 1c. DNS (dns:): a zone file is read and checked now, so that a broken one stops the run here.
-  std::unique_ptr<net::ZoneResolver> zone;
-  if (!config.dns.zone_file.empty()) {
-    auto loaded =
-        net::ZoneResolver::load(config.resolve_path(config.dns.zone_file), config.dns.origin);
-    if (!loaded) {
-      fmt::print(stderr, "launchgate: dns.zone_file {}\n", loaded.error().message);
-      return 2;
-    }
-    zone = std::move(*loaded);
+  auto resolver = open_resolver(config.dns, config.dir);
+  if (!resolver) {
+    fmt::print(stderr, "launchgate: {}\n", resolver.error().message);
+    return 2;
   }
 
   // 2. The run context: scope guard, sessions, API description.
@@ -152,7 +148,8 @@ int run_audit(const Config& config, const AuditOptions& options) {
   run.allow_writes = options.allow_writes;
   if (options.verbose)
     run.log = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
-  engine::Context context(config, engine::Services{http, clock, mailbox->get(), zone.get()}, run);
+  engine::Context context(config, engine::Services{http, clock, mailbox->get(), resolver->get()},
+                          run);
 
   // 3. The checks of the asked-for gates, with progress on a terminal only.
   bool tty = isatty(fileno(stderr)) != 0;

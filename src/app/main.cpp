@@ -1,9 +1,10 @@
-// The command line: subcommands audit, demo, init, secrets, checks and mailsink on CLI11, the
-// exit codes of DESIGN.md and the one top-level catch of the program.
+// The command line: subcommands audit, demo, init, secrets, checks, mailsink and email on CLI11,
+// the exit codes of DESIGN.md and the one top-level catch of the program.
 
 #include "app/main.hpp"
 
 #include "app/audit.hpp"
+#include "app/cmd_email.hpp"
 #include "app/commands.hpp"
 #include "launchgate/version.hpp"
 
@@ -147,6 +148,11 @@ int dispatch(int argc, char** argv) {
   mailsink->add_option("--dir", mailsink_options.dir,
                        "also write each message in full to DIR/NNNNNN.eml");
 
+  auto* email = app.add_subcommand("email", "the email gate's tools: SPF evaluation, received "
+                                            "messages");
+  email->require_subcommand(1);
+  const EmailCommand email_commands[] = {add_email_spf_eval(*email), add_email_verify(*email)};
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -165,6 +171,9 @@ int dispatch(int argc, char** argv) {
     }
     return run_audit(*config, std::get<AuditOptions>(built));
   }
+  for (const auto& command : email_commands)
+    if (*command.command)
+      return command.run();
   if (*demo) {
     auto built = demo_flags.build();
     if (auto* rc = std::get_if<int>(&built))

@@ -546,6 +546,137 @@ void one_source(const YAML::Node& node, const SourceKeys& keys, std::string& add
     v.add(get(node, keys.other_key), keys.empty_other);
 }
 
+/// `text` as a DNS host name: lower case, without a trailing dot, labels of letters, digits, '-'
+/// and '_' (1 to 63 characters each, 253 in all). Empty when it is not one.
+std::string host_name(std::string_view text) {
+  std::string name = to_lower(trim(text));
+  if (!name.empty() && name.back() == '.')
+    name.pop_back();
+  if (name.empty() || name.size() > 253)
+    return "";
+  size_t label = 0;
+  for (char ch : name) {
+    if (ch == '.') {
+      if (label == 0)
+        return "";
+      label = 0;
+      continue;
+    }
+    bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-' || ch == '_';
+    if (!ok || ++label > 63)
+      return "";
+  }
+  return label == 0 ? "" : name;
+}
+
+/// `email:` and `domain:`.
+void build_email_domain(const YAML::Node& root, Config& c, Validator& v) {
+  const auto& email = get(root, "email");
+  if (has(email, "domain")) {
+    c.email.domain = host_name(scalar(get(email, "domain")));
+    if (c.email.domain.empty())
+      v.add(get(email, "domain"), "email.domain must be a domain name, e.g. example.com");
+  }
+  for (const auto& selector : strings(get(email, "dkim_selectors"))) {
+    std::string s = host_name(selector);
+    if (s.empty())
+      v.add(get(email, "dkim_selectors"),
+            fmt::format("email.dkim_selectors: '{}' is not a selector (labels of letters, digits, "
+                        "'-' and '_')",
+                        selector));
+    else
+      c.email.dkim_selectors.push_back(s);
+  }
+
+  const auto& domain = get(root, "domain");
+  for (const auto& entry : strings(get(domain, "names"))) {
+    DomainName name;
+    std::string host = entry;
+    if (auto colon = entry.rfind(':'); colon != std::string::npos) {
+      host = entry.substr(0, colon);
+      std::string port = entry.substr(colon + 1);
+      char* end = nullptr;
+      long n = std::strtol(port.c_str(), &end, 10);
+      if (port.empty() || *end != '\0' || n < 1 || n > 65535) {
+        v.add(get(domain, "names"),
+              fmt::format("domain.names: '{}' must be host or host:port (1-65535)", entry));
+        continue;
+      }
+      name.https_port = static_cast<int>(n);
+    }
+    name.host = host_name(host);
+    if (name.host.empty())
+      v.add(get(domain, "names"), fmt::format("domain.names: '{}' is not a host name", entry));
+    else
+      c.domain.names.push_back(name);
+  }
+  if (has(domain, "http_port")) {
+    double n = std::strtod(scalar(get(domain, "http_port")).c_str(), nullptr);
+    if (n < 1 || n > 65535 || n != std::floor(n))
+      v.add(get(domain, "http_port"), "domain.http_port must be a port (1-65535)");
+    else
+      c.domain.http_port = static_cast<int>(n);
+  }
+  c.domain.ca_file = std::string(trim(scalar(get(domain, "ca_file"))));
+  if (has(domain, "ca_file") && c.domain.ca_file.empty())
+    v.add(get(domain, "ca_file"), "domain.ca_file must name a PEM file (relative to the config)");
+  for (const auto& ns : strings(get(domain, "nameservers"))) {
+    std::string n = host_name(ns);
+    if (n.empty())
+      v.add(get(domain, "nameservers"),
+            fmt::format("domain.nameservers: '{}' is not a host name", ns));
+    else
+      c.domain.nameservers.push_back(n);
+  }
+  if (!has(domain, "expect"))
+    return;
+  const auto& expect = get(domain, "expect");
+  if (!expect.IsMap()) {
+    v.add(expect, "domain.expect must map names to {a: [...], aaaa: [...], cname: name}");
+    return;
+  }
+  for (const auto& kv : expect) {
+    std::string host = host_name(kv.first.Scalar());
+    const auto& spec = kv.second;
+    if (host.empty()) {
+      v.add(kv.first, fmt::format("domain.expect: '{}' is not a host name", kv.first.Scalar()));
+      continue;
+    }
+    if (!spec.IsMap()) {
+      v.add(spec, fmt::format("domain.expect.{} must be a map with a, aaaa or cname", host));
+      continue;
+    }
+    DomainExpectation e;
+    for (const auto& item : spec) {
+      std::string key = item.first.Scalar();
+      if (key == "a" || key == "aaaa") {
+        std::vector<std::string> list = item.second.IsScalar()
+                                            ? std::vector<std::string>{item.second.Scalar()}
+                                            : strings(item.second);
+        unsigned char buf[16];
+        for (const auto& address : list) {
+          if (inet_pton(key == "a" ? AF_INET : AF_INET6, address.c_str(), buf) != 1)
+            v.add(item.second, fmt::format("domain.expect.{}.{}: '{}' is not an {} address", host,
+                                           key, address, key == "a" ? "IPv4" : "IPv6"));
+          (key == "a" ? e.a : e.aaaa).push_back(address);
+        }
+      } else if (key == "cname") {
+        e.cname = host_name(scalar(item.second));
+        if (e.cname.empty())
+          v.add(item.second, fmt::format("domain.expect.{}.cname must be a host name", host));
+      } else {
+        v.add(item.first,
+              fmt::format("domain.expect.{}: unknown key '{}' (a, aaaa, cname)", host, key));
+      }
+    }
+    if (!e.cname.empty() && (!e.a.empty() || !e.aaaa.empty()))
+      v.add(spec, fmt::format("domain.expect.{}: a CNAME excludes addresses; give one or the "
+                              "other",
+                              host));
+    c.domain.expect[host] = std::move(e);
+  }
+}
+
 /// `login`: exactly one style — a request (method, path, json|form, token, csrf), basic or
 /// api_key — with what that style needs. Messages never show a value: it may be a secret.
 void build_login(const YAML::Node& login, Account& acc, Validator& v) {
@@ -807,6 +938,8 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
               "dns.zone_file must name a file (relative to the config)"},
              c.dns.server, c.dns.zone_file, v);
   c.dns.origin = std::string(trim(scalar(get(dns, "origin"))));
+
+  build_email_domain(root, c, v);
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

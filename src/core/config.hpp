@@ -109,6 +109,34 @@ struct DnsConfig {
   std::string origin;    ///< completes relative names in the zone file until its own $ORIGIN
 };
 
+/// `email:`: the domain the portal mails from and its DKIM selectors.
+struct EmailConfig {
+  std::string domain;                      ///< lower case, no trailing dot
+  std::vector<std::string> dkim_selectors; ///< empty: the email gate tries common selectors
+};
+
+/// One `domain.names` entry: a host name and the port its HTTPS answers on.
+struct DomainName {
+  std::string host; ///< lower case, no trailing dot
+  int https_port = 443;
+};
+
+/// What `domain.expect` says one name must resolve to.
+struct DomainExpectation {
+  std::vector<std::string> a;    ///< IPv4 addresses, any order
+  std::vector<std::string> aaaa; ///< IPv6 addresses, any order
+  std::string cname;             ///< the CNAME target, lower case, no trailing dot
+};
+
+/// `domain:`: the names the portal answers on and what they must look like.
+struct DomainConfig {
+  std::vector<DomainName> names;
+  int http_port = 80;  ///< where the http:// to https:// redirect is checked
+  std::string ca_file; ///< extra trust anchors (resolved against the config's dir); empty: none
+  std::map<std::string, DomainExpectation> expect; ///< by host, lower case
+  std::vector<std::string> nameservers;            ///< lower case, no trailing dot
+};
+
 struct Config {
   std::string file; ///< the file it came from ("<demo>" for built-in configs)
   std::string dir;  ///< base for relative paths
@@ -118,6 +146,8 @@ struct Config {
   AuthConfig auth;
   MailConfig mail;
   DnsConfig dns;
+  EmailConfig email;
+  DomainConfig domain;
   std::vector<std::string> pages;
   nlohmann::json raw; ///< the whole document after interpolation, for sections read by later gates
 

@@ -388,6 +388,42 @@ TEST(ConfigDns, OneSourceWithItsShape) {
   EXPECT_NE(named.error().message.find("lg.yaml:11:"), std::string::npos) << named.error().message;
 }
 
+TEST(ConfigEmailDomain, NamesPortsExpectationsAndSelectors) {
+  setenv("LG_TEST_PW", "s3cret-value", 1);
+  auto ok = parse_config(
+      std::string(k_minimal) +
+          "domain:\n  names: [Portal.Example.com., \"app.example.com:8443\"]\n  http_port: 8080\n"
+          "  ca_file: ca.pem\n  nameservers: [NS1.provider.example]\n"
+          "  expect: {portal.example.com: {a: [203.0.113.10]}, app.example.com: {cname: "
+          "portal.example.com.}}\nemail: {domain: Example.COM, dkim_selectors: [s1, google]}\n",
+      "lg.yaml", "/etc/portal");
+  ASSERT_TRUE(ok) << ok.error().message;
+  ASSERT_EQ(ok->domain.names.size(), 2u);
+  EXPECT_EQ(ok->domain.names[0].host, "portal.example.com");
+  EXPECT_EQ(ok->domain.names[0].https_port, 443);
+  EXPECT_EQ(ok->domain.names[1].https_port, 8443);
+  EXPECT_EQ(ok->domain.http_port, 8080);
+  EXPECT_EQ(ok->resolve_path(ok->domain.ca_file), "/etc/portal/ca.pem");
+  EXPECT_EQ(ok->domain.nameservers, std::vector<std::string>{"ns1.provider.example"});
+  EXPECT_EQ(ok->domain.expect.at("portal.example.com").a, std::vector<std::string>{"203.0.113.10"});
+  EXPECT_EQ(ok->domain.expect.at("app.example.com").cname, "portal.example.com");
+  EXPECT_EQ(ok->email.domain, "example.com");
+  EXPECT_EQ(ok->email.dkim_selectors, (std::vector<std::string>{"s1", "google"}));
+
+  auto bad = parse_config(std::string(k_minimal) +
+                              "domain:\n  names: [\"bad name\", \"x.example:99999\"]\n"
+                              "  expect: {a.example: {a: [not-an-ip], mx: x}}\n"
+                              "email: {domain: \"exa mple\"}\n",
+                          "lg.yaml", "");
+  ASSERT_FALSE(bad);
+  const auto& m = bad.error().message;
+  EXPECT_NE(m.find("'bad name' is not a host name"), std::string::npos) << m;
+  EXPECT_NE(m.find("'x.example:99999' must be host or host:port"), std::string::npos) << m;
+  EXPECT_NE(m.find("'not-an-ip' is not an IPv4 address"), std::string::npos) << m;
+  EXPECT_NE(m.find("unknown key 'mx'"), std::string::npos) << m;
+  EXPECT_NE(m.find("email.domain must be a domain name"), std::string::npos) << m;
+}
+
 TEST(ConfigAuth, DurationsRegexesAndTheInviter) {
   setenv("LG_TEST_PW", "s3cret-value", 1);
   auto ok = parse_config(std::string(k_minimal) +

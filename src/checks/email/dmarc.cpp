@@ -60,11 +60,7 @@ Finding dmarc_finding(const CheckMeta& meta, std::string message, const std::str
 } // namespace
 
 CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta) {
-  const auto& raw = context.config().raw;
-  std::string domain;
-  if (auto email = raw.find("email"); email != raw.end() && email->is_object())
-    if (auto d = email->find("domain"); d != email->end() && d->is_string())
-      domain = to_lower(d->get<std::string>());
+  const std::string& domain = context.config().email.domain;
   if (domain.empty())
     return engine::skipped(meta, SkipKind::not_configured,
                            "email.domain is not configured: the domain the portal mails from");
