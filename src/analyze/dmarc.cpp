@@ -1,6 +1,11 @@
-// DMARC record parsing and lints (RFC 7489 section 6.3 and 6.6.3; DMARCbis np, psd, t).
+// DMARC record parsing and lints (RFC 7489 section 6.3 and 6.6.3; DMARCbis np, psd, t), and the
+// discovery of the record that applies to a domain: RFC 7489 section 6.6.3 (the domain, then its
+// organizational domain from the public suffix list) or the DMARCbis DNS tree walk (each parent in
+// turn, at most 7 labels kept, to the TLD; the organizational domain from the psd= tags found).
 
 #include "analyze/dmarc.hpp"
+
+#include "analyze/psl.hpp"
 
 #include "util/text.hpp"
 
@@ -168,6 +173,153 @@ DmarcRecord parse_dmarc(std::string_view txt) {
   if (r.rua.empty())
     r.warnings.push_back("no rua: nobody receives aggregate reports, failures go unseen");
   return r;
+}
+
+namespace {
+
+/// What one _dmarc name holds.
+struct Level {
+  std::string domain;
+  std::vector<std::string> records; ///< TXT data starting v=DMARC1
+  net::DnsStatus status = net::DnsStatus::ok;
+};
+
+Expected<Level> ask(net::Resolver& dns, const std::string& domain, DmarcDiscovery& out) {
+  std::string name = "_dmarc." + domain;
+  out.tried.push_back(name);
+  auto answer = dns.query(name, net::RrType::txt);
+  if (!answer)
+    return unexpected(answer.error());
+  Level level;
+  level.domain = domain;
+  level.status = answer->status;
+  for (const auto& r : answer->records)
+    if (r.type == net::RrType::txt && is_dmarc_record(r.data))
+      level.records.push_back(r.data);
+  return level;
+}
+
+const char* failure_text(net::DnsStatus status) {
+  return status == net::DnsStatus::timeout ? "a timeout" : "SERVFAIL";
+}
+
+bool failed(const Level& level) {
+  return level.status == net::DnsStatus::servfail || level.status == net::DnsStatus::timeout;
+}
+
+/// Settles `out` on `level`: found, several, or a DNS failure. True when the search stops here.
+bool settle(const Level& level, const std::string& target, DmarcDiscovery& out) {
+  out.name = "_dmarc." + level.domain;
+  if (failed(level)) {
+    out.temporary = true;
+    out.problem =
+        fmt::format("{} could not be answered ({})", out.name, failure_text(level.status));
+    return true;
+  }
+  if (level.records.empty())
+    return false;
+  out.records = level.records;
+  if (level.records.size() > 1) {
+    out.problem = fmt::format("{} DMARC records at {}: receivers ignore them all",
+                              level.records.size(), out.name);
+    return true;
+  }
+  out.found = true;
+  out.policy_domain = level.domain;
+  out.text = level.records.front();
+  out.record = parse_dmarc(out.text);
+  out.subdomain = level.domain != target;
+  return true;
+}
+
+/// The names the DMARCbis tree walk asks about, `domain` first: a label dropped at each step,
+/// except that a name of 8 or more labels goes straight to its 7 rightmost.
+std::vector<std::string> walk(const std::string& domain) {
+  std::vector<std::string> labels;
+  for (auto part : split(domain, '.'))
+    labels.emplace_back(part);
+  std::vector<std::string> out = {domain};
+  size_t first = 0;
+  while (labels.size() - first > 1) {
+    size_t count = labels.size() - first;
+    first = count >= 8 ? labels.size() - 7 : first + 1;
+    std::vector<std::string> rest(labels.begin() + static_cast<long>(first), labels.end());
+    out.push_back(join(rest, "."));
+  }
+  return out;
+}
+
+size_t label_count(const std::string& name) {
+  return static_cast<size_t>(std::count(name.begin(), name.end(), '.')) + 1;
+}
+
+} // namespace
+
+Expected<DmarcDiscovery> discover_dmarc(net::Resolver& dns, const std::string& domain,
+                                        DmarcMethod method) {
+  DmarcDiscovery out;
+  if (method == DmarcMethod::rfc7489) {
+    auto org = organizational_domain(domain);
+    out.organizational_domain = org.empty() ? domain : org;
+    auto level = ask(dns, domain, out);
+    if (!level)
+      return unexpected(level.error());
+    if (settle(*level, domain, out))
+      return out;
+    if (!org.empty() && org != domain) {
+      auto parent = ask(dns, org, out);
+      if (!parent)
+        return unexpected(parent.error());
+      if (settle(*parent, domain, out))
+        return out;
+    }
+    out.problem = fmt::format("no DMARC record at {}", join(out.tried, " or "));
+    return out;
+  }
+
+  // DMARCbis: the first record up the tree applies; the walk goes on to the top only to find
+  // the organizational domain (psd=n marks it, psd=y marks the level above it, else the record
+  // nearest the root).
+  std::vector<Level> levels;
+  bool settled = false;
+  for (const auto& name : walk(domain)) {
+    auto level = ask(dns, name, out);
+    if (!level)
+      return unexpected(level.error());
+    if (!settled)
+      settled = settle(*level, domain, out);
+    if (failed(*level))
+      break;
+    levels.push_back(std::move(*level));
+  }
+  if (!settled)
+    out.problem = fmt::format("no DMARC record at {}", join(out.tried, ", "));
+  out.organizational_domain = domain;
+  std::string highest;
+  for (const auto& level : levels) {
+    if (level.records.size() != 1)
+      continue;
+    auto record = parse_dmarc(level.records.front());
+    if (record.psd == "n") {
+      out.organizational_domain = level.domain;
+      return out;
+    }
+    if (record.psd == "y") {
+      // One label below the public suffix domain, on the way to `domain`.
+      size_t want = label_count(level.domain) + 1;
+      if (want <= label_count(domain)) {
+        std::string name = domain;
+        while (label_count(name) > want)
+          name = name.substr(name.find('.') + 1);
+        out.organizational_domain = name;
+      }
+      return out;
+    }
+    highest = level.domain;
+  }
+  if (!highest.empty())
+    out.organizational_domain = highest;
+  return out;
 }
 
 } // namespace lg::analyze

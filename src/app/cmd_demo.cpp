@@ -1,6 +1,6 @@
 // `launchgate demo`: starts the sample portal on a loopback port with its default flaws (or none
-// with --hardened), audits it with a built-in config, prints the scorecard and writes
-// launchgate-report.html.
+// with --hardened), writes the demo zone of its mail domain (portal.test) for the email gate,
+// audits it with a built-in config, prints the scorecard and writes launchgate-report.html.
 
 #include "app/commands.hpp"
 #include "app/demo_repo.hpp"
@@ -18,6 +18,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 
 namespace lg::app {
 namespace {
@@ -44,6 +46,18 @@ Expected<int> free_loopback_port() {
   return static_cast<int>(ntohs(addr.sin_port));
 }
 
+// DKIM public keys of the demo zone (public halves only; nothing is signed with them).
+constexpr const char* k_dkim_2048 =
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA0ds99MrcJK0Mz0QiV9g207wUAgc0Z0vSaFW674hbgXiFor5Xe"
+    "XB7l6aF5GobrSfifg4mc6+0EElhaU+SvFg1z3s+QVUBraoaalXQPgd/A8EvXJcEq0BCdGVOV/r09JliaDGjArBfZHJbHZ"
+    "GXCO2eY1/8aKAX603uL6dAUMTnK9hpZZEOyfPZYG0/dNB+SFtQdSpU7u6mBtOo6dtKfMulEbwvvmFo4skr+vKGYXRDJwf"
+    "ESgtp3agJN9e+DTZIGgrN0XeIKOT/2viWPHCpJ/Cw+BaxqYh28B3WkxVb//QvgeUnOqtl4p/lfFHy5Fksx8xa0KViuxV2"
+    "72zN3I2wcykObwIDAQAB";
+constexpr const char* k_dkim_1024 =
+    "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDFD1Ju2YszBhW8+7mko9yX5p+fQbASUY4IHOwIqDsGtnBToMUshepDW"
+    "5pRxHSd6Np0ufDlBIFIVO0F/4yxq1wm6XKarkjcbrGXoSwyLzbS42DfkQyQwIrX7iagVIJlZ10Kl36futoKTvvMtgXaEJ"
+    "irg3Awf5ySBbsEomCErGfsKQIDAQAB";
+
 std::string random_password() {
   std::array<unsigned char, 18> bytes{};
   RAND_bytes(bytes.data(), static_cast<int>(bytes.size()));
@@ -53,7 +67,75 @@ std::string random_password() {
   return out;
 }
 
+/// TXT data in zone-file form: split into quoted strings of at most 255 bytes (RFC 1035 3.3.14).
+std::string txt(const std::string& data) {
+  std::string out;
+  for (size_t i = 0; i < data.size(); i += 255)
+    out += fmt::format("{}\"{}\"", out.empty() ? "" : " ", data.substr(i, 255));
+  return out;
+}
+
+/// The demo zone, in a temporary directory removed with it.
+class DemoZone {
+public:
+  DemoZone() = default;
+  DemoZone(const DemoZone&) = delete;
+  DemoZone& operator=(const DemoZone&) = delete;
+  ~DemoZone() {
+    if (!m_dir.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(m_dir, ec);
+    }
+  }
+
+  Expected<std::string> write(bool hardened) {
+    std::string pattern = (std::filesystem::temp_directory_path() / "launchgate-demo-dns-XXXXXX");
+    if (mkdtemp(pattern.data()) == nullptr)
+      return unexpected(ErrorKind::io, fmt::format("mkdtemp: {}", std::strerror(errno)));
+    m_dir = pattern;
+    std::string path = m_dir + "/portal.test.zone";
+    std::ofstream out(path);
+    out << demo_zone(hardened);
+    if (!out.flush())
+      return unexpected(ErrorKind::io, "cannot write " + path);
+    return path;
+  }
+
+private:
+  std::string m_dir;
+};
+
 } // namespace
+
+std::string demo_zone(bool hardened) {
+  std::string zone =
+      "; The mail domain of the sample portal (no-reply@portal.test), as its DNS would\n"
+      "; publish it; `launchgate demo` checks it offline.\n"
+      "$ORIGIN portal.test.\n$TTL 300\n"
+      "@       IN SOA ns1 hostmaster 2026112901 7200 3600 1209600 300\n"
+      "@       IN NS  ns1\n"
+      "ns1     IN A   203.0.113.53\n"
+      "@       IN A   203.0.113.10\n"
+      "app     IN A   203.0.113.10\n"
+      "@       IN MX  10 mail\n"
+      "mail    IN A   203.0.113.25\n";
+  if (hardened)
+    return zone +
+           "@       IN TXT \"v=spf1 ip4:203.0.113.25 -all\"\n"
+           "_dmarc  IN TXT \"v=DMARC1; p=reject; rua=mailto:dmarc@portal.test\"\n"
+           "s1._domainkey IN TXT " +
+           txt(std::string("v=DKIM1; k=rsa; p=") + k_dkim_2048) +
+           "\n"
+           "_mta-sts IN TXT \"v=STSv1; id=2026112901\"\n"
+           "_smtp._tls IN TXT \"v=TLSRPTv1; rua=mailto:tlsrpt@portal.test\"\n";
+  // Planted: an include of a name nobody published (permerror: every receiver fails SPF),
+  // monitoring-only DMARC and a 1024-bit DKIM key.
+  return zone +
+         "@       IN TXT \"v=spf1 ip4:203.0.113.25 include:_spf.mailer.portal.test ~all\"\n"
+         "_dmarc  IN TXT \"v=DMARC1; p=none\"\n"
+         "s1._domainkey IN TXT " +
+         txt(std::string("v=DKIM1; k=rsa; p=") + k_dkim_1024) + "\n";
+}
 
 std::string demo_config_yaml(const std::string& base_url, const std::string& repo,
                              const DemoConfigExtras& extras) {
@@ -91,9 +173,14 @@ auth:
   invite_as: alice
   invite_accept: {{method: POST, path: /api/invites/accept,
                   json: {{token: "{{token}}", password: "{{new_password}}"}}}}
-{}{}pages: [/, /records]
+{}{}{}pages: [/, /records]
 {})",
                      base_url, accounts, extras.auth,
+                     extras.zone_file.empty()
+                         ? std::string()
+                         : fmt::format("dns: {{zone_file: \"{}\"}}\n"
+                                       "email: {{domain: portal.test, dkim_selectors: [s1]}}\n",
+                                       extras.zone_file),
                      extras.smtp_sink.empty()
                          ? std::string()
                          : fmt::format("mail: {{smtp_sink: \"{}\"}}\n", extras.smtp_sink),
@@ -134,8 +221,15 @@ int run_demo(const DemoOptions& options) {
                               : fmt::format("planted flaws: {}, committed-secret",
                                             fmt::join(k_default_flaws, ", ")));
 
-  auto config =
-      parse_config(demo_config_yaml(portal.base_url(), repo.path(), {sink, ""}), "<demo>", "");
+  DemoZone zone;
+  auto zone_file = zone.write(options.hardened);
+  if (!zone_file) {
+    fmt::print(stderr, "launchgate demo: the demo zone: {}\n", zone_file.error().message);
+    return 3;
+  }
+
+  auto config = parse_config(
+      demo_config_yaml(portal.base_url(), repo.path(), {sink, "", *zone_file}), "<demo>", "");
   if (!config) {
     fmt::print(stderr, "launchgate demo: internal config error:\n{}\n", config.error().message);
     return 3;

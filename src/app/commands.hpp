@@ -22,11 +22,16 @@ int run_demo(const DemoOptions& options);
 struct DemoConfigExtras {
   std::string smtp_sink; ///< mail.smtp_sink ("127.0.0.1:PORT"); empty: no mail section
   std::string auth;      ///< further `auth:` members, each line indented by two spaces
+  std::string zone_file; ///< dns.zone_file, with email.domain portal.test; empty: neither
 };
 
+/// The demo zone: portal.test as the sample portal's mail domain publishes it, with a broken SPF
+/// record, monitoring-only DMARC and a 1024-bit DKIM key unless `hardened`.
+std::string demo_zone(bool hardened);
+
 /// The built-in config of the demo for a portal at `base_url`, with the secrets gate on the
-/// repository fixture at `repo` when it is given, and the session gate's flows (logout, reset,
-/// invite as alice).
+/// repository fixture at `repo` when it is given, the session gate's flows (logout, reset,
+/// invite as alice), and the email gate over the demo zone when `extras.zone_file` is given.
 std::string demo_config_yaml(const std::string& base_url, const std::string& repo = "",
                              const DemoConfigExtras& extras = {});
 

@@ -56,6 +56,19 @@ TEST(EmailDmarc, ASubdomainFallsBackToTheOrganizationalDomain) {
   EXPECT_NE(r.reason.find("_dmarc.example.com: p=quarantine"), std::string::npos) << r.reason;
 }
 
+TEST(EmailDmarc, WhereTheTreeWalkFindsAnotherRecordItIsAWarning) {
+  auto r = dmarc_over("_dmarc IN TXT \"v=DMARC1; p=reject; rua=mailto:d@example.com\"\n"
+                      "_dmarc.mail IN TXT \"v=DMARC1; p=reject; rua=mailto:d@example.com\"\n"
+                      "eu.mail IN A 192.0.2.3\n",
+                      "eu.mail.example.com");
+  EXPECT_EQ(r.status, Status::warn) << r.reason;
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_NE(r.findings[0].message.find("tree walk finds _dmarc.mail.example.com while RFC 7489 "
+                                       "receivers use _dmarc.example.com"),
+            std::string::npos)
+      << r.findings[0].message;
+}
+
 TEST(EmailDmarc, SeveralRecordsAndBrokenOnesFail) {
   auto two =
       dmarc_over("_dmarc IN TXT \"v=DMARC1; p=reject\"\n_dmarc IN TXT \"v=DMARC1; p=none\"\n");

@@ -1,6 +1,7 @@
 // Zone files (RFC 1035 section 5) and the offline resolver over them.
 
 #include "analyze/zonefile.hpp"
+#include "app/commands.hpp"
 #include "net/impl/zone_resolver.hpp"
 #include "support/test_support.hpp"
 
@@ -146,6 +147,28 @@ TEST(ZoneResolver, LoadNamesTheFile) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("bad.zone:\nline 2:"), std::string::npos) << r.error().message;
   EXPECT_FALSE(net::ZoneResolver::load((dir.path() / "missing.zone").string(), ""));
+}
+
+TEST(DemoZone, BothVersionsParseAndDifferWhereTheFlawsArePlanted) {
+  for (bool hardened : {false, true}) {
+    auto zone = analyze::parse_zone(app::demo_zone(hardened), "");
+    ASSERT_TRUE(zone) << zone.error().message;
+    net::ZoneResolver dns(std::move(*zone));
+    auto spf = dns.query("portal.test", net::RrType::txt);
+    ASSERT_TRUE(spf);
+    ASSERT_EQ(spf->records.size(), 1u);
+    EXPECT_EQ(spf->records[0].data.find("include:") != std::string::npos, !hardened);
+    auto dkim = dns.query("s1._domainkey.portal.test", net::RrType::txt);
+    ASSERT_TRUE(dkim);
+    ASSERT_EQ(dkim->records.size(), 1u);
+    // 1024-bit keys are 216 base64 characters of SubjectPublicKeyInfo, 2048-bit ones 392.
+    EXPECT_EQ(dkim->records[0].data.size(),
+              std::string("v=DKIM1; k=rsa; p=").size() + (hardened ? 392u : 216u));
+    auto dmarc = dns.query("_dmarc.portal.test", net::RrType::txt);
+    ASSERT_TRUE(dmarc);
+    ASSERT_EQ(dmarc->records.size(), 1u);
+    EXPECT_EQ(dmarc->records[0].data.find("p=none") != std::string::npos, !hardened);
+  }
 }
 
 } // namespace

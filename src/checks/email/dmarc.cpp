@@ -1,7 +1,8 @@
 // email.dmarc: finds the DMARC record of email.domain as receivers do (RFC 7489 section 6.6.3:
 // _dmarc.<domain>, else _dmarc.<organizational domain> from the public suffix list), parses and
 // judges it, and checks that external report destinations authorized the reports (section 7.1:
-// <domain>._report._dmarc.<destination> TXT "v=DMARC1"). Works over any Resolver: a zone file
+// <domain>._report._dmarc.<destination> TXT "v=DMARC1"), and warns where the DMARCbis DNS tree
+// walk would apply another record or organizational domain. Works over any Resolver: a zone file
 // about to be published, or live DNS.
 
 #include "analyze/dmarc.hpp"
@@ -14,37 +15,6 @@
 namespace lg::checks {
 
 namespace {
-
-struct Lookup {
-  std::vector<std::string> records; ///< TXT data starting v=DMARC1
-  net::DnsStatus status = net::DnsStatus::ok;
-};
-
-Expected<Lookup> dmarc_at(net::Resolver& dns, const std::string& name) {
-  auto answer = dns.query(name, net::RrType::txt);
-  if (!answer)
-    return unexpected(answer.error());
-  Lookup out;
-  out.status = answer->status;
-  for (const auto& r : answer->records)
-    if (r.type == net::RrType::txt && analyze::is_dmarc_record(r.data))
-      out.records.push_back(r.data);
-  return out;
-}
-
-std::string status_text(net::DnsStatus status) {
-  switch (status) {
-  case net::DnsStatus::ok:
-    return "no DMARC record";
-  case net::DnsStatus::nxdomain:
-    return "NXDOMAIN";
-  case net::DnsStatus::servfail:
-    return "SERVFAIL";
-  case net::DnsStatus::timeout:
-    return "a timeout";
-  }
-  return "?";
-}
 
 Finding dmarc_finding(const CheckMeta& meta, std::string message, const std::string& name,
                       const std::string& record, const std::string& key) {
@@ -70,49 +40,29 @@ CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta) {
                            "no DNS source: give dns.zone_file (the live resolver is not built "
                            "yet)");
 
-  std::string name = "_dmarc." + domain;
-  auto found = dmarc_at(*dns, name);
+  auto found = analyze::discover_dmarc(*dns, domain);
   if (!found)
     return engine::errored(meta, found.error().message);
-  std::string tried = name;
-  // Only a name without a record falls back to the organizational domain; a failed lookup is an
-  // error, since receivers then defer (temperror).
-  if (found->records.empty() &&
-      (found->status == net::DnsStatus::ok || found->status == net::DnsStatus::nxdomain)) {
-    auto org = analyze::organizational_domain(domain);
-    if (!org.empty() && org != domain) {
-      name = "_dmarc." + org;
-      auto fallback = dmarc_at(*dns, name);
-      if (!fallback)
-        return engine::errored(meta, fallback.error().message);
-      found = std::move(fallback);
-      tried += " and " + name;
-    }
-  }
-  if (found->status == net::DnsStatus::servfail || found->status == net::DnsStatus::timeout)
-    return engine::errored(
-        meta, fmt::format("{} could not be answered ({})", name, status_text(found->status)));
-  if (found->records.empty())
+  // A failed lookup is an error, since receivers then defer (temperror).
+  if (found->temporary)
+    return engine::errored(meta, found->problem);
+  if (!found->found && found->records.empty())
     return engine::failed(
         meta,
         {dmarc_finding(meta,
-                       fmt::format("no DMARC record at {}: receivers apply no policy, so mail "
-                                   "forged in {}'s name is delivered and nobody is told",
-                                   tried, domain),
-                       name, "", "missing")},
+                       fmt::format("{}: receivers apply no policy, so mail forged in {}'s name is "
+                                   "delivered and nobody is told",
+                                   found->problem, domain),
+                       found->name, "", "missing")},
         true);
-  if (found->records.size() > 1)
-    return engine::failed(
-        meta,
-        {dmarc_finding(meta,
-                       fmt::format("{} DMARC records at {}: receivers ignore them all (RFC 7489 "
-                                   "6.6.3)",
-                                   found->records.size(), name),
-                       name, join(found->records, " | "), "several")},
-        true);
-
-  const auto& text = found->records.front();
-  auto record = analyze::parse_dmarc(text);
+  if (!found->found)
+    return engine::failed(meta,
+                          {dmarc_finding(meta, found->problem + " (RFC 7489 6.6.3)", found->name,
+                                         join(found->records, " | "), "several")},
+                          true);
+  const std::string& name = found->name;
+  const auto& text = found->text;
+  const auto& record = found->record;
   std::vector<Finding> findings;
   bool serious = false;
   for (const auto& e : record.errors) {
@@ -123,7 +73,7 @@ CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta) {
     findings.push_back(dmarc_finding(meta, fmt::format("{}: {}", name, w), name, text, w));
 
   // External report destinations must agree to receive the reports.
-  std::string policy_domain = name.substr(7);
+  const std::string& policy_domain = found->policy_domain;
   std::string own_org = analyze::organizational_domain(policy_domain);
   std::vector<std::string> unverified;
   for (const auto* list : {&record.rua, &record.ruf})
@@ -136,14 +86,16 @@ CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta) {
       if (analyze::organizational_domain(destination) == own_org)
         continue;
       std::string auth_name = policy_domain + "._report._dmarc." + destination;
-      auto auth = dmarc_at(*dns, auth_name);
+      auto auth = dns->query(auth_name, net::RrType::txt);
       if (!auth)
         return engine::errored(meta, auth.error().message);
       if (auth->status == net::DnsStatus::servfail || auth->status == net::DnsStatus::timeout) {
         unverified.push_back(auth_name);
         continue;
       }
-      if (auth->records.empty())
+      if (std::none_of(auth->records.begin(), auth->records.end(), [](const net::DnsRecord& r) {
+            return r.type == net::RrType::txt && analyze::is_dmarc_record(r.data);
+          }))
         findings.push_back(
             dmarc_finding(meta,
                           fmt::format("{} sends reports to {}, which has not authorized them (no "
@@ -151,10 +103,38 @@ CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta) {
                                       name, mailbox, auth_name),
                           auth_name, text, "unauthorized " + destination));
     }
+  // DMARCbis receivers walk the tree instead of using the public suffix list; where the two
+  // disagree, some receivers apply another record (or another organizational domain).
+  std::string walk_note;
+  auto walked = analyze::discover_dmarc(*dns, domain, analyze::DmarcMethod::tree_walk);
+  if (!walked)
+    return engine::errored(meta, walked.error().message);
+  if (walked->found && walked->policy_domain != policy_domain)
+    findings.push_back(dmarc_finding(
+        meta,
+        fmt::format("the DMARCbis tree walk finds {} while RFC 7489 receivers use {}: receivers "
+                    "disagree on the policy for {}",
+                    walked->name, name, domain),
+        walked->name, walked->text, "tree walk " + walked->policy_domain));
+  else if (walked->found &&
+           walked->organizational_domain != analyze::organizational_domain(domain) &&
+           !analyze::organizational_domain(domain).empty())
+    findings.push_back(dmarc_finding(
+        meta,
+        fmt::format("the DMARCbis tree walk makes {} the organizational domain of {} where the "
+                    "public suffix list makes it {}: relaxed alignment differs between receivers",
+                    walked->organizational_domain, domain, analyze::organizational_domain(domain)),
+        walked->name, walked->text, "org " + walked->organizational_domain));
+  else if (walked->temporary)
+    walk_note = "; the DMARCbis tree walk was not completed (" + walked->problem + ")";
+  else
+    walk_note = "; the DMARCbis tree walk agrees";
+
   std::string summary =
       fmt::format("{}: p={}{}, adkim={}, aspf={}, {} rua destination(s)", name, record.policy,
                   record.subdomain_policy.empty() ? "" : ", sp=" + record.subdomain_policy,
                   record.adkim, record.aspf, record.rua.size());
+  summary += walk_note;
   if (!unverified.empty())
     summary +=
         fmt::format("; not verified (outside the zone or unanswered): {}", join(unverified, ", "));
