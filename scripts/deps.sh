@@ -8,9 +8,9 @@ packages=(
   # libraries
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libsqlite3-dev libargon2-dev libcpp-httplib-dev libhyperscan-dev libre2-dev libtomlplusplus-dev
-  libgit2-dev zlib1g-dev git libpsl-dev publicsuffix
+  libgit2-dev zlib1g-dev git libpsl-dev publicsuffix libc-ares-dev
   # tests
-  libgtest-dev libgmock-dev python3-jsonschema swaks
+  libgtest-dev libgmock-dev python3-jsonschema swaks knot
   # benchmarks
   wrk hyperfine ripgrep sqlmap
 )

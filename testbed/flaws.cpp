@@ -53,6 +53,12 @@ constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
      "JWTs are signed with the HMAC key 'secret' (needs --session jwt)"},
     {Flaw::invite_never_expires, "invite-never-expires",
      "invite tokens never expire (the mail still promises --invite-ttl)"},
+    {Flaw::no_https_redirect, "no-https-redirect",
+     "the --http-port serves the sign-in page over plain HTTP instead of redirecting (needs TLS)"},
+    {Flaw::weak_hsts, "weak-hsts",
+     "Strict-Transport-Security: max-age=86400 without includeSubDomains (needs TLS)"},
+    {Flaw::mixed_content, "mixed-content",
+     "the sign-in page loads a script and an image over http:// (needs TLS)"},
 }};
 
 constexpr bool table_in_enum_order() {

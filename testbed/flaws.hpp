@@ -35,6 +35,9 @@ enum class Flaw {
   jwt_none,
   jwt_weak_secret,
   invite_never_expires,
+  no_https_redirect,
+  weak_hsts,
+  mixed_content,
   count_,
 };
 

@@ -1,7 +1,9 @@
 // launchgate-portal: the sample client portal that launchgate audits. Parses flags, opens and
-// seeds the SQLite store, binds the HTTP server (port 0 picks a free one) and prints exactly one
-// "listening on http://HOST:PORT" line to stdout; logs go to stderr. SIGINT and SIGTERM are taken
-// synchronously by a watcher thread (sigtimedwait) that stops the server, so shutdown is clean.
+// seeds the SQLite store, binds the HTTP server (HTTPS with --tls-cert/--tls-key; port 0 picks a
+// free one) and prints exactly one "listening on http(s)://HOST:PORT" line to stdout; logs go to
+// stderr. With --http-port a second, plain-HTTP server redirects every request to HTTPS. SIGINT
+// and SIGTERM are taken synchronously by a watcher thread (sigtimedwait) that stops the servers,
+// so shutdown is clean.
 
 #include "auth.hpp"
 #include "mail.hpp"
@@ -19,6 +21,7 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
+#include <memory>
 #include <thread>
 #include <vector>
 
@@ -65,7 +68,19 @@ int run(const Options& options) {
   Mailer mailer(options.smtp);
   LoginThrottle throttle(options.login_window, !options.flaws.has(Flaw::no_rate_limit));
 
-  httplib::Server server;
+  const bool tls = !options.tls_cert.empty();
+  std::unique_ptr<httplib::Server> https;
+  if (tls) {
+    https = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
+    if (!https->is_valid()) {
+      fmt::print(stderr, "error: cannot load --tls-cert {} and --tls-key {}\n", options.tls_cert,
+                 options.tls_key);
+      return 1;
+    }
+  } else {
+    https = std::make_unique<httplib::Server>();
+  }
+  httplib::Server& server = *https;
   Context ctx{options, store, auth, mailer, throttle, {}};
   install_middleware(server, ctx);
   install_api_routes(server, ctx);
@@ -85,7 +100,32 @@ int run(const Options& options) {
     fmt::print(stderr, "error: cannot listen on {}:{}\n", options.host, options.port);
     return 1;
   }
-  ctx.base_url = fmt::format("http://{}:{}", url_host(options.host), port);
+  ctx.base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", url_host(options.host), port);
+
+  // The plain-HTTP side: a permanent redirect to the same path over HTTPS, on the host the
+  // client asked for (the no-https-redirect flaw serves the sign-in page instead).
+  httplib::Server plain;
+  if (options.http_port >= 0) {
+    install_http_side(plain, ctx, port);
+    int http_port =
+        options.http_port == 0
+            ? plain.bind_to_any_port(options.host)
+            : (plain.bind_to_port(options.host, options.http_port) ? options.http_port : -1);
+    if (http_port <= 0) {
+      fmt::print(stderr, "error: cannot listen on {}:{} (--http-port)\n", options.host,
+                 options.http_port);
+      return 1;
+    }
+    fmt::print(stderr, "plain http on http://{}:{}\n", url_host(options.host), http_port);
+  }
+  std::thread plain_thread;
+  std::atomic<bool> plain_done{false};
+  if (options.http_port >= 0) {
+    plain_thread = std::thread([&plain, &plain_done] {
+      plain.listen_after_bind();
+      plain_done.store(true);
+    });
+  }
   if (!options.flaws.empty()) {
     fmt::print(stderr, "flaws on: {}\n", fmt::join(options.flaws.names(), ", "));
   }
@@ -103,6 +143,7 @@ int run(const Options& options) {
         // stop() is a no-op until the accept loop runs, so repeat until it has returned.
         while (!done.load()) {
           server.stop();
+          plain.stop();
           std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
       }
@@ -114,6 +155,14 @@ int run(const Options& options) {
   server.listen_after_bind();
   done.store(true);
   watcher.join();
+  if (plain_thread.joinable()) {
+    // stop() is a no-op until the accept loop runs, as above.
+    while (!plain_done.load()) {
+      plain.stop();
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    plain_thread.join();
+  }
   fmt::print(stderr, "stopped\n");
   return 0;
 }

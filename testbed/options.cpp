@@ -62,6 +62,18 @@ std::string mode_problem(const Options& opt) {
   if (opt.flaws.has(Flaw::fixation) && opt.session != SessionMode::cookie) {
     return "--flaw fixation needs --session cookie (a signed JWT cannot be planted)";
   }
+  if (opt.tls_cert.empty() != opt.tls_key.empty()) {
+    return "--tls-cert and --tls-key go together";
+  }
+  const bool tls = !opt.tls_cert.empty();
+  if (opt.http_port >= 0 && !tls) {
+    return "--http-port needs --tls-cert and --tls-key (it redirects to HTTPS)";
+  }
+  for (const auto flaw : {Flaw::no_https_redirect, Flaw::weak_hsts, Flaw::mixed_content}) {
+    if (opt.flaws.has(flaw) && !tls) {
+      return fmt::format("--flaw {} needs --tls-cert and --tls-key", flaw_name(flaw));
+    }
+  }
   return {};
 }
 
@@ -87,7 +99,8 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
         name == "--host" || name == "--port" || name == "--db" || name == "--smtp" ||
         name == "--flaw" || name == "--seed-records" || name == "--session" ||
         name == "--session-idle" || name == "--session-absolute" || name == "--reset-ttl" ||
-        name == "--invite-ttl" || name == "--cors-origin" || name == "--login-window";
+        name == "--invite-ttl" || name == "--cors-origin" || name == "--login-window" ||
+        name == "--tls-cert" || name == "--tls-key" || name == "--http-port";
     if (!takes_value) {
       out.error = fmt::format("unknown option '{}' (see --help)", name);
       return out;
@@ -129,6 +142,16 @@ ParsedOptions parse_options(std::span<const std::string_view> args) {
       opt.host = std::string(value);
     } else if (name == "--port") {
       if (!read_int(0, 65535, opt.port)) {
+        return out;
+      }
+    } else if (name == "--tls-cert" || name == "--tls-key") {
+      if (value.empty()) {
+        out.error = fmt::format("{} needs a PEM file", name);
+        return out;
+      }
+      (name == "--tls-cert" ? opt.tls_cert : opt.tls_key) = std::string(value);
+    } else if (name == "--http-port") {
+      if (!read_int(0, 65535, opt.http_port)) {
         return out;
       }
     } else if (name == "--db") {
@@ -196,6 +219,7 @@ std::string usage_text() {
       "                         [--flaw NAME]... [--seed-records N] [--session cookie|jwt]\n"
       "                         [--session-idle S] [--session-absolute S] [--reset-ttl S]\n"
       "                         [--invite-ttl S] [--cors-origin ORIGIN]... [--login-window S]\n"
+      "                         [--tls-cert FILE --tls-key FILE [--http-port N]]\n"
       "\n"
       "  --host ADDR           address to listen on (default 127.0.0.1)\n"
       "  --port N              port to listen on; 0 picks a free one (default 0)\n"
@@ -211,6 +235,10 @@ std::string usage_text() {
       "  --invite-ttl S        invite link lifetime (default 259200)\n"
       "  --cors-origin ORIGIN  front-end origin allowed for CORS with credentials; repeatable\n"
       "                        (default none: no CORS headers)\n"
+      "  --tls-cert FILE       serve HTTPS with this PEM certificate (chain)\n"
+      "  --tls-key FILE        the private key of --tls-cert\n"
+      "  --http-port N         with TLS: also listen for plain HTTP here, redirecting to HTTPS;\n"
+      "                        0 picks a free port (printed on stderr)\n"
       "  --login-window S      window of the failed-login limits: 10 per IP and email, 25 per\n"
       "                        IP (default 900)\n"
       "\n"

@@ -33,6 +33,9 @@ struct Options {
   std::int64_t invite_ttl = 72 * 3600;       // invite token lifetime
   std::int64_t login_window = 15 * 60;       // window of the failed-login counters
   std::vector<std::string> cors_origins;     // front-end origins allowed for CORS, exact
+  std::string tls_cert;                      // PEM certificate (chain); set: HTTPS only
+  std::string tls_key;                       // PEM private key of tls_cert
+  int http_port = -1;                        // with TLS: a plain-HTTP port that redirects; 0: free
   bool help = false;
 };
 

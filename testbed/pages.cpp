@@ -229,7 +229,14 @@ void install_page_routes(httplib::Server& server, Context& ctx) {
       res.set_redirect("/records", 303);
       return;
     }
-    send_html(res, 200, sign_in_form({}));
+    std::string html = sign_in_form({});
+    if (ctx.options.flaws.has(Flaw::mixed_content)) {
+      const auto at = html.find("</main>");
+      html.insert(at == std::string::npos ? html.size() : at,
+                  "<script src=\"http://cdn.portal.test/analytics.js\"></script>\n"
+                  "<img src=\"http://cdn.portal.test/logo.png\" alt=\"\">\n");
+    }
+    send_html(res, 200, html);
   });
   server.Get("/records",
              [&ctx](const Request& req, Response& res) { records_page(ctx, req, res); });

@@ -224,10 +224,18 @@ void install_middleware(httplib::Server& server, const Context& ctx) {
   });
 
   const bool secure_headers = !ctx.options.flaws.has(Flaw::no_security_headers);
+  // HSTS only over HTTPS (RFC 6797 section 7.2: ignored over plain HTTP).
+  const char* hsts = ctx.options.tls_cert.empty() ? nullptr
+                     : ctx.options.flaws.has(Flaw::weak_hsts)
+                         ? "max-age=86400"
+                         : "max-age=63072000; includeSubDomains";
   server.set_post_routing_handler(
-      [&ctx, secure_headers](const httplib::Request& req, httplib::Response& res) {
+      [&ctx, secure_headers, hsts](const httplib::Request& req, httplib::Response& res) {
         if (secure_headers) {
           add_security_headers(res);
+        }
+        if (hsts != nullptr && (secure_headers || ctx.options.flaws.has(Flaw::weak_hsts))) {
+          res.set_header("Strict-Transport-Security", hsts);
         }
         if (const auto origin = cors_origin(ctx, req)) {
           res.set_header("Access-Control-Allow-Origin", *origin);
@@ -244,6 +252,30 @@ void install_middleware(httplib::Server& server, const Context& ctx) {
     }
     fmt::print(stderr, "{} {} {} {:.1f}ms\n", log_safe(req.method), log_safe(req.path), res.status,
                ms);
+  });
+}
+
+void install_http_side(httplib::Server& server, Context& ctx, int https_port) {
+  server.Get(R"(.*)", [&ctx, https_port](const httplib::Request& req, httplib::Response& res) {
+    if (ctx.options.flaws.has(Flaw::no_https_redirect)) {
+      res.set_content("<!doctype html><title>Client Portal</title><h1>Client Portal</h1>"
+                      "<form method=post action=/login><input name=email>"
+                      "<input type=password name=password></form>",
+                      "text/html; charset=utf-8");
+      return;
+    }
+    std::string host = req.get_header_value("Host");
+    // The host without its port ("[::1]:80" keeps its brackets).
+    if (const auto colon = host.rfind(':');
+        colon != std::string::npos && host.find(']', colon) == std::string::npos) {
+      host.resize(colon);
+    }
+    if (host.empty() || host.find_first_of("/\\@ ") != std::string::npos) {
+      res.status = 400;
+      return;
+    }
+    const std::string port = https_port == 443 ? "" : fmt::format(":{}", https_port);
+    res.set_redirect(fmt::format("https://{}{}{}", host, port, req.target), 301);
   });
 }
 

@@ -65,6 +65,10 @@ void install_middleware(httplib::Server& server, const Context& ctx);
 void install_api_routes(httplib::Server& server, Context& ctx);
 void install_page_routes(httplib::Server& server, Context& ctx);
 
+// The plain-HTTP side of a TLS portal: every request answered with a 301 to the same path at
+// https://<the Host asked for>:`https_port` (no-https-redirect: the sign-in page, over HTTP).
+void install_http_side(httplib::Server& server, Context& ctx, int https_port);
+
 // The OpenAPI 3.0.3 description of the JSON API served at `base_url`.
 nlohmann::json openapi_document(std::string_view base_url);
 

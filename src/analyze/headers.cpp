@@ -115,19 +115,8 @@ void judge_hsts(const Headers& headers, std::vector<HeaderProblem>& out) {
                    "missing on HTTPS: a first visit over plain HTTP can be intercepted", true});
     return;
   }
-  long long max_age = -1;
-  for (auto directive : split(*hsts, ';')) {
-    auto d = trim(directive);
-    if (istarts_with(d, "max-age=")) {
-      auto v = trim(d.substr(8));
-      if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
-        v = v.substr(1, v.size() - 2);
-      long long n = 0;
-      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-      if (ec == std::errc() && ptr == v.data() + v.size())
-        max_age = n;
-    }
-  }
+  auto parsed = parse_hsts(*hsts);
+  long long max_age = parsed.valid ? parsed.max_age : -1;
   if (max_age < 0)
     out.push_back({"Strict-Transport-Security", "no valid max-age directive", true});
   else if (max_age == 0)
@@ -140,6 +129,46 @@ void judge_hsts(const Headers& headers, std::vector<HeaderProblem>& out) {
 }
 
 } // namespace
+
+Hsts parse_hsts(std::string_view value) {
+  Hsts out;
+  std::vector<std::string> seen;
+  for (auto directive : split(value, ';')) {
+    auto d = trim(directive);
+    if (d.empty())
+      continue;
+    auto eq = d.find('=');
+    std::string name = to_lower(trim(d.substr(0, eq)));
+    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
+      out.problem = "the directive " + name + " appears twice: browsers ignore the header";
+      return out;
+    }
+    seen.push_back(name);
+    if (name == "max-age") {
+      auto v = eq == std::string_view::npos ? std::string_view() : trim(d.substr(eq + 1));
+      if (v.size() >= 2 && v.front() == '"' && v.back() == '"')
+        v = v.substr(1, v.size() - 2);
+      long long n = 0;
+      auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (ec == std::errc() && ptr == v.data() + v.size() && !v.empty() && n >= 0)
+        out.max_age = n;
+      else {
+        out.problem = "max-age is not a number of seconds";
+        return out;
+      }
+    } else if (name == "includesubdomains") {
+      out.include_subdomains = true;
+    } else if (name == "preload") {
+      out.preload = true;
+    }
+  }
+  if (out.max_age < 0) {
+    out.problem = "no max-age directive";
+    return out;
+  }
+  out.valid = true;
+  return out;
+}
 
 std::map<std::string, std::vector<std::string>> parse_csp(std::string_view policy) {
   std::map<std::string, std::vector<std::string>> out;

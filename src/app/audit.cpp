@@ -14,6 +14,7 @@
 #include "launchgate/version.hpp"
 #include "net/impl/command_mailbox.hpp"
 #include "net/impl/curl_http.hpp"
+#include "net/impl/openssl_prober.hpp"
 #include "net/impl/smtp_sink.hpp"
 
 #include <array>
@@ -126,8 +127,11 @@ int run_audit(const Config& config, const AuditOptions& options) {
   curl.timeout_ms = config.target.timeout_ms;
   curl.max_body_bytes = config.target.max_response_bytes;
   curl.user_agent = fmt::format("launchgate/{}", k_version);
+  if (!config.domain.ca_file.empty())
+    curl.ca_file = config.resolve_path(config.domain.ca_file);
   net::CurlHttpClient http(curl);
   net::SystemClock clock;
+  net::OpenSslProber tls;
 
   // 1b. Where the portal's mail is read (mail:): the sink listens before any check asks for mail.
   auto mailbox = open_mailbox(config.mail);
@@ -148,8 +152,8 @@ int run_audit(const Config& config, const AuditOptions& options) {
   run.allow_writes = options.allow_writes;
   if (options.verbose)
     run.log = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
-  engine::Context context(config, engine::Services{http, clock, mailbox->get(), resolver->get()},
-                          run);
+  engine::Context context(
+      config, engine::Services{http, clock, mailbox->get(), resolver->get(), &tls}, run);
 
   // 3. The checks of the asked-for gates, with progress on a terminal only.
   bool tty = isatty(fileno(stderr)) != 0;

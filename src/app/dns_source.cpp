@@ -1,8 +1,9 @@
-// open_resolver: the zone-file adapter for dns.zone_file; live DNS (dns.server or the system's
-// servers) is not wired yet, so those configurations have no resolver and the DNS checks skip.
+// open_resolver: the zone-file adapter for dns.zone_file, c-ares on dns.server, else c-ares on the
+// system's servers (/etc/resolv.conf). Live resolvers keep every answer for the run.
 
 #include "app/dns_source.hpp"
 
+#include "net/impl/cares_resolver.hpp"
 #include "net/impl/zone_resolver.hpp"
 
 #include <filesystem>
@@ -20,7 +21,12 @@ Expected<std::unique_ptr<net::Resolver>> open_resolver(const DnsConfig& dns,
       return unexpected(loaded.error().kind, "dns.zone_file " + loaded.error().message);
     return std::unique_ptr<net::Resolver>(std::move(*loaded));
   }
-  return std::unique_ptr<net::Resolver>();
+  net::CaresOptions options;
+  options.server = dns.server;
+  auto live = net::CaresResolver::open(options);
+  if (!live)
+    return unexpected(live.error());
+  return std::unique_ptr<net::Resolver>(std::move(*live));
 }
 
 } // namespace lg::app

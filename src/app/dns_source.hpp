@@ -9,8 +9,10 @@
 
 namespace lg::app {
 
-/// The Resolver `dns` describes; a broken zone file or server address is an error that names it.
-/// Null when there is no DNS source available (no zone file, no server, no system resolver).
+/// The Resolver `dns` describes: a ZoneResolver for `zone_file` (read and checked now), a
+/// CaresResolver on `server`, or one on the system's servers when neither is given; never null.
+/// A broken zone file, a malformed server address or c-ares failing to start is an error that
+/// names the source.
 Expected<std::unique_ptr<net::Resolver>> open_resolver(const DnsConfig& dns,
                                                        const std::string& base_dir);
 

@@ -446,8 +446,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "email",
           .severity = Severity::high,
           .title = "Each DKIM selector publishes a valid key of adequate strength",
-          .summary = "Resolves <selector>._domainkey for each configured selector and parses the "
-                     "key record, its type and size",
+          .summary = "Resolves <selector>._domainkey for each configured selector (without any, "
+                     "about 20 common ones) and judges the key record: type, size, revocation, "
+                     "testing mode",
           .fix = "Turn on DKIM signing at the mail provider and publish its record at "
                  "<selector>._domainkey.<domain> with a 2048-bit RSA key; drop the testing flag "
                  "(t=y) once mail verifies.",
@@ -483,9 +484,10 @@ std::vector<CheckMeta> build_catalog() {
           .id = "email.mta-sts",
           .gate = "email",
           .severity = Severity::low,
-          .title = "MTA-STS and TLS reporting are published for the mail domain",
-          .summary = "Resolves the _mta-sts and _smtp._tls records and validates the policy they "
-                     "announce",
+          .title = "MTA-STS is published with a policy that covers every MX host",
+          .summary = "Resolves _mta-sts.<domain>, fetches the policy it announces and matches the "
+                     "MX hosts against it; the _smtp._tls (TLS-RPT) record is reported as "
+                     "information",
           .fix = "Serve a policy at https://mta-sts.<domain>/.well-known/mta-sts.txt listing the "
                  "MX hosts (mode testing, then enforce), publish _mta-sts TXT v=STSv1; id=<n> and "
                  "a _smtp._tls TXT with a rua address.",
@@ -499,8 +501,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "domain",
           .severity = Severity::high,
           .title = "Every configured name resolves to the expected records",
-          .summary = "Resolves A, AAAA, CNAME and NS for each configured name and compares them "
-                     "with the expected records and name servers",
+          .summary = "Resolves A, AAAA and the CNAME chain of each configured name, compares them "
+                     "with domain.expect, flags private addresses, and compares the zone's NS "
+                     "set with domain.nameservers",
           .fix = "Correct the records at the DNS provider to match the hosting (A/AAAA at the "
                  "apex, CNAME for subdomains), lower TTLs ahead of the launch switch, and check "
                  "the delegation names your name servers.",
@@ -591,8 +594,8 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "domain",
           .severity = Severity::low,
           .title = "CAA records limit which certificate authorities may issue for the domain",
-          .summary = "Resolves CAA for each name and its parents and checks that the issuer of "
-                     "the served certificate is allowed",
+          .summary = "Finds the relevant CAA set of each name (the name, then its parents up to "
+                     "the registrable domain), parses it and reports the CAs allowed to issue",
           .fix = "Publish CAA records at the registered domain naming only the CAs in use (for "
                  "example 0 issue \"letsencrypt.org\") and an iodef contact.",
           .effort_hours = 0.5,
@@ -603,8 +606,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "domain",
           .severity = Severity::high,
           .title = "No name points at a deprovisioned or claimable resource",
-          .summary = "Follows the CNAME chain of each configured name and matches the targets "
-                     "against known takeover fingerprints",
+          .summary = "Follows the CNAME chain of each configured name, fails where it ends in "
+                     "NXDOMAIN, and matches the targets against known hosting providers (DNS "
+                     "only)",
           .fix = "Delete DNS records for services no longer in use or reclaim the resource they "
                  "point to; when decommissioning a cloud resource, remove its DNS record first.",
           .effort_hours = 1,

@@ -217,9 +217,22 @@ constexpr std::string_view k_email = R"md(### How the checks decide
 
 The email checks ask DNS through one resolver: with `dns.zone_file` a zone file answers offline
 (the records about to be published; names outside the zone are SERVFAIL, so what lives at other
-domains — an external report destination — is reported as not verified). The live resolver is
-not built yet: without `dns.zone_file` the checks skip as `not_configured`.
+domains — an external report destination, an included SPF record — is reported as not
+verified); with `dns.server` (a literal IP and port) that server, and otherwise the system's
+servers, through c-ares (absolute names only, TCP when an answer is truncated, a deadline per
+query, one cache per run). They need `email.domain`.
 
+- **`email.spf`** finds the one TXT record starting `v=spf1` at the domain (none, or several, fail)
+  and walks it with its includes and redirect as receivers would (RFC 7208): a syntax error, an
+  include without a record, more than 10 DNS-querying terms (include, a, mx, ptr, exists,
+  redirect) or more than 2 void lookups fail, as `+all` does; `?all`, no `all` at all (and no
+  redirect) and `ptr` are warnings. The evaluation itself, `check_host()`, passes the RFC 7208 test
+  suite and is offered as `launchgate email spf-eval`.
+- **`email.dkim`** reads the key record at `<selector>._domainkey.<domain>` for each of
+  `email.dkim_selectors`, or, when none are given, for about 20 common selectors (none found
+  fails). A record that does not parse, a revoked key (`p=` empty), an RSA key under 1024 bits, an
+  `h=` without sha256 or an unknown `k=` fail; a 1024-bit RSA key and `t=y` (testing) are warnings;
+  RSA from 2048 bits and Ed25519 pass.
 - **`email.dmarc`** looks for TXT records starting `v=DMARC1` at `_dmarc.<email.domain>`, and when
   that name has none (no data or NXDOMAIN), at `_dmarc.<organizational domain>` (the registrable
   domain by the public suffix list, libpsl with Debian's list), as receivers do (RFC 7489 6.6.3).
@@ -228,7 +241,49 @@ not built yet: without `dns.zone_file` the checks skip as `not_configured`.
   a non-mailto report URI, a tag twice) fail; `p=none` ("monitoring only"), `sp=none`, `pct` under
   100, `t=y` and no `rua` are warnings. Each `rua`/`ruf` address at another organizational domain
   needs `<domain>._report._dmarc.<destination>` TXT `v=DMARC1` (RFC 7489 7.1), else a warning.
-  The DMARCbis tree walk is not done yet.
+  The DMARCbis DNS tree walk (each parent in turn, at most 7 labels kept, the organizational
+  domain from `psd=`) is done too: where it finds another record or another organizational domain,
+  receivers disagree, and that is a warning.
+- **`email.mx`**: the domain needs MX records whose hosts resolve to addresses users can reach
+  (no CNAME, no IP literal, no private address); a null MX (RFC 7505) is a warning for a domain
+  that sends mail, since bounces and replies cannot come back.
+- **`email.mta-sts`**: the `_mta-sts` TXT record (RFC 8461) and, when `mta-sts.<domain>` is within
+  the run's scope, the policy file over HTTPS: mode, `max_age` and an `mx` pattern for every MX
+  host. TLS-RPT (`_smtp._tls`, RFC 8460) is reported as information.
+
+`launchgate email verify MESSAGE.eml` checks one received message — the invite or reset mail the
+portal sent: every DKIM signature (relaxed and simple canonicalization, rsa-sha256 and
+ed25519-sha256; rsa-sha1 and keys under 1024 bits refused, RFC 8301), SPF for the envelope sender
+and the connecting IP, and DMARC alignment.
+)md";
+
+constexpr std::string_view k_domain = R"md(### How the checks decide
+
+The domain checks look at each name of `domain.names` (`host` or `host:https-port`). Names are
+resolved through the run's resolver (see the email gate) and every connection goes to the
+address it gives — HTTP requests are pinned to it, so a zone file, a test DNS server or live DNS
+decide where they go. The names join the run's scope at their HTTPS port and at
+`domain.http_port`.
+
+- **`domain.dns`**: every name resolves (its CNAME chain ends in an address) to what
+  `domain.expect` says, no address is private, and the NS set matches `domain.nameservers`
+  (whether each server answers authoritatively with the same SOA serial is not verified through a
+  recursive resolver, and the summary says so).
+- **`domain.tls-cert`**: the chain validates against the system's CAs and `domain.ca_file`, the
+  name is covered, expiry (fail under 7 days, warn under 30), key and signature algorithm.
+- **`domain.tls-protocols`**: SSLv3, TLS 1.0 and 1.1 refused, 1.2 offered, the TLS 1.2 suites
+  enumerated and judged against Mozilla's intermediate profile; RC4, DES, 3DES, EXPORT, NULL and
+  anonymous suites are tried with hand-built ClientHellos, since OpenSSL 3 cannot offer them.
+- **`domain.https-redirect`**: `http://name` answers a 301 or 308 to `https://` on the same host
+  (302/307 warn), reaches its page within 2 redirects, and an apex and its `www.` name, when both
+  are configured, settle on one host.
+- **`domain.hsts`**: `Strict-Transport-Security` on the `https://` answer: a year or more passes,
+  under 180 days fails, in between warns; `includeSubDomains` is expected; `preload` is reported.
+- **`domain.mixed-content`**: the home page and `pages:` of each name must load no `http://`
+  script, frame, style, object or form target (fail) or image and media (warn).
+- **`domain.caa`** and **`domain.dangling-cname`**: the CAA set that applies to each name
+  (RFC 8659), and CNAME targets that do not exist or sit at a hosting provider from
+  `rules/takeover.json`. Providers' "unclaimed" pages are outside the scope and never fetched.
 )md";
 
 constexpr std::string_view k_input = R"md(### How the checks decide
@@ -333,6 +388,8 @@ std::string_view gate_notes(std::string_view gate) {
     return k_session;
   if (gate == "email")
     return k_email;
+  if (gate == "domain")
+    return k_domain;
   return {};
 }
 

@@ -37,8 +37,20 @@ const std::vector<Implementation>& implementations() {
       {"secrets.history", run_secrets_history},
       {"secrets.build", run_secrets_build},
       {"secrets.logs", run_secrets_logs},
+      {"email.spf", run_email_spf},
+      {"email.dkim", run_email_dkim},
       {"email.dmarc", run_email_dmarc},
+      {"email.mx", run_email_mx},
+      {"email.mta-sts", run_email_mta_sts},
+      {"domain.dns", run_domain_dns},
+      {"domain.tls-cert", run_domain_tls_cert},
+      {"domain.tls-protocols", run_domain_tls_protocols},
+      {"domain.https-redirect", run_domain_https_redirect},
+      {"domain.hsts", run_domain_hsts},
       {"domain.headers", run_domain_headers},
+      {"domain.mixed-content", run_domain_mixed_content},
+      {"domain.caa", run_domain_caa},
+      {"domain.dangling-cname", run_domain_dangling_cname},
   };
   return k_list;
 }

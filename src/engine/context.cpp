@@ -16,12 +16,20 @@
 
 namespace lg::engine {
 
+std::vector<std::string> run_scope(const Config& config) {
+  auto scope = config.target.scope;
+  for (const auto& name : config.domain.names) {
+    scope.push_back(fmt::format("{}:{}", name.host, name.https_port));
+    scope.push_back(fmt::format("{}:{}", name.host, config.domain.http_port));
+  }
+  return scope;
+}
+
 Context::Context(const Config& config, Services services, RunOptions options)
     : m_config(config), m_options(std::move(options)), m_clock(services.clock),
-      m_mailbox(services.mailbox), m_resolver(services.resolver),
-      m_http(
-          services.http, services.clock,
-          GuardLimits{config.target.scope, config.target.max_rps, config.target.max_requests, 5}) {
+      m_mailbox(services.mailbox), m_resolver(services.resolver), m_tls(services.tls),
+      m_http(services.http, services.clock,
+             GuardLimits{run_scope(config), config.target.max_rps, config.target.max_requests, 5}) {
   if (m_options.log)
     m_http.set_logger(m_options.log);
 }

@@ -12,6 +12,7 @@
 #include "net/http.hpp"
 #include "net/mailbox.hpp"
 #include "net/resolver.hpp"
+#include "net/tls.hpp"
 
 #include <functional>
 #include <map>
@@ -28,6 +29,7 @@ struct Services {
   net::Clock& clock;
   net::Mailbox* mailbox = nullptr;   ///< where the portal's mail is read; null: no mail configured
   net::Resolver* resolver = nullptr; ///< DNS (dns.zone_file or a server); null: none set up
+  net::TlsProber* tls = nullptr;     ///< TLS handshakes of the domain gate; null: none
 };
 
 struct RunOptions {
@@ -36,6 +38,10 @@ struct RunOptions {
 };
 
 class Harvest;
+
+/// The hosts a run may contact: target.scope, and each of domain.names at its HTTPS port and at
+/// domain.http_port (the domain and edge gates check them by name).
+std::vector<std::string> run_scope(const Config& config);
 
 class Context {
 public:
@@ -52,6 +58,8 @@ public:
   net::Mailbox* mailbox() { return m_mailbox; }
   /// The resolver of `dns:` (a zone file read offline, or a DNS server), or null.
   net::Resolver* resolver() { return m_resolver; }
+  /// The TLS prober of the domain gate, or null.
+  net::TlsProber* tls() { return m_tls; }
 
   /// base_url + `path`.
   std::string url(const std::string& path) const { return target_url(m_config, path); }
@@ -87,6 +95,7 @@ private:
   net::Clock& m_clock;
   net::Mailbox* m_mailbox;
   net::Resolver* m_resolver;
+  net::TlsProber* m_tls;
   GuardedHttpClient m_http;
   std::map<std::string, std::unique_ptr<Session>> m_sessions;
   std::map<std::string, Error> m_login_errors;

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace lg::net {
@@ -17,10 +18,19 @@ struct Header {
 };
 
 struct HttpRequest {
+  /// A request as most callers write it: {"GET", url, {{"Accept", "…"}}, ""}.
+  HttpRequest(std::string method_ = "GET", std::string url_ = "", std::vector<Header> headers_ = {},
+              std::string body_ = "")
+      : method(std::move(method_)), url(std::move(url_)), headers(std::move(headers_)),
+        body(std::move(body_)) {}
+
   std::string method = "GET";
   std::string url; ///< absolute
   std::vector<Header> headers;
   std::string body;
+  /// An IP literal to connect to instead of resolving the URL's host, which stays in the Host
+  /// header, SNI and certificate checks (the domain gate resolves names through its Resolver).
+  std::string connect_address;
 };
 
 struct HttpResponse {

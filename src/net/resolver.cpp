@@ -55,4 +55,18 @@ bool parse_rr_type(std::string_view name, RrType& out) {
   return false;
 }
 
+std::string status_name(DnsStatus status) {
+  switch (status) {
+  case DnsStatus::ok:
+    return "no data";
+  case DnsStatus::nxdomain:
+    return "NXDOMAIN";
+  case DnsStatus::servfail:
+    return "SERVFAIL";
+  case DnsStatus::timeout:
+    return "a timeout";
+  }
+  return "?";
+}
+
 } // namespace lg::net

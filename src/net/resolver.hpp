@@ -50,6 +50,14 @@ enum class DnsStatus {
   timeout,  ///< no answer in time
 };
 
+/// "no data", "NXDOMAIN", "SERVFAIL" or "a timeout", for messages.
+std::string status_name(DnsStatus status);
+
+/// True for the statuses that say nothing about the name: SERVFAIL and timeouts.
+inline bool unanswered(DnsStatus status) {
+  return status == DnsStatus::servfail || status == DnsStatus::timeout;
+}
+
 struct DnsAnswer {
   DnsStatus status = DnsStatus::ok;
   std::vector<DnsRecord> records; ///< CNAMEs followed on the way come first

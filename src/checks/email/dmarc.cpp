@@ -7,6 +7,7 @@
 
 #include "analyze/dmarc.hpp"
 #include "analyze/psl.hpp"
+#include "checks/preconditions.hpp"
 #include "checks/registry.hpp"
 #include "util/text.hpp"
 
@@ -30,15 +31,10 @@ Finding dmarc_finding(const CheckMeta& meta, std::string message, const std::str
 } // namespace
 
 CheckResult run_email_dmarc(engine::Context& context, const CheckMeta& meta) {
+  if (auto skip = needs_email_domain(context, meta))
+    return *skip;
   const std::string& domain = context.config().email.domain;
-  if (domain.empty())
-    return engine::skipped(meta, SkipKind::not_configured,
-                           "email.domain is not configured: the domain the portal mails from");
   auto* dns = context.resolver();
-  if (dns == nullptr)
-    return engine::skipped(meta, SkipKind::not_configured,
-                           "no DNS source: give dns.zone_file (the live resolver is not built "
-                           "yet)");
 
   auto found = analyze::discover_dmarc(*dns, domain);
   if (!found)

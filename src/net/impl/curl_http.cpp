@@ -5,6 +5,7 @@
 
 #include "core/guard.hpp"
 #include "util/text.hpp"
+#include "util/url.hpp"
 
 #include <curl/curl.h>
 
@@ -97,8 +98,23 @@ Expected<HttpResponse> CurlHttpClient::send(const HttpRequest& request) {
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(o.connect_timeout_ms));
   curl_easy_setopt(c, CURLOPT_USERAGENT, o.user_agent.c_str());
   curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-  if (!o.ca_file.empty())
+  if (!o.ca_file.empty()) {
+    // With OpenSSL, libcurl trusts CAINFO and CAPATH together: the extra file and the system's.
     curl_easy_setopt(c, CURLOPT_CAINFO, o.ca_file.c_str());
+    curl_easy_setopt(c, CURLOPT_CAPATH, "/etc/ssl/certs");
+  }
+  std::unique_ptr<curl_slist, ListDeleter> connect_to;
+  if (!request.connect_address.empty()) {
+    auto url = parse_url(request.url);
+    if (!url)
+      return unexpected(url.error());
+    bool v6 = request.connect_address.find(':') != std::string::npos;
+    std::string entry =
+        fmt::format("{}:{}:{}:{}", url->host, url->port,
+                    v6 ? "[" + request.connect_address + "]" : request.connect_address, url->port);
+    connect_to.reset(curl_slist_append(nullptr, entry.c_str()));
+    curl_easy_setopt(c, CURLOPT_CONNECT_TO, connect_to.get());
+  }
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers.get());
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &sink);

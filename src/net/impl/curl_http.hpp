@@ -12,7 +12,7 @@ struct CurlOptions {
   int timeout_ms = 10000;
   int connect_timeout_ms = 5000;
   long long max_body_bytes = 8 << 20; ///< larger bodies are cut and marked truncated
-  std::string ca_file;                ///< extra trust anchors; system store when empty
+  std::string ca_file; ///< extra trust anchors (PEM), added to the system store; none when empty
   std::string user_agent = "launchgate";
 };
 
