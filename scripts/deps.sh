@@ -12,7 +12,7 @@ packages=(
   # tests
   libgtest-dev libgmock-dev python3-jsonschema swaks knot
   # benchmarks
-  wrk hyperfine ripgrep sqlmap
+  wrk hyperfine ripgrep sqlmap testssl.sh sslscan
 )
 
 missing=()

@@ -568,7 +568,8 @@ std::vector<CheckMeta> build_catalog() {
           .title = "The home page and key pages send the baseline security headers",
           .summary = "Fetches / and the configured pages without credentials and checks CSP with "
                      "frame-ancestors (or X-Frame-Options), X-Content-Type-Options, "
-                     "Referrer-Policy, and HSTS on HTTPS",
+                     "Referrer-Policy, and HSTS on HTTPS; scores each page the way Mozilla's HTTP "
+                     "Observatory does (score and grade in the summary, a D or F grade fails)",
           .fix = "Add at the edge or in one middleware a Content-Security-Policy with "
                  "frame-ancestors, X-Content-Type-Options: nosniff, Referrer-Policy: "
                  "strict-origin-when-cross-origin and, on HTTPS, Strict-Transport-Security.",
@@ -620,9 +621,9 @@ std::vector<CheckMeta> build_catalog() {
           .id = "edge.cdn",
           .gate = "edge",
           .severity = Severity::low,
-          .title = "The portal is served through a CDN or reverse proxy that absorbs spikes",
-          .summary = "Inspects the DNS and response headers of the base URL for a CDN or reverse "
-                     "proxy and checks that static assets are cacheable",
+          .title = "The portal is served through a CDN or WAF that absorbs spikes and attacks",
+          .summary = "Recognises a CDN or WAF in front of each domain name from its response "
+                     "headers and CNAME chain (rules/edge.json)",
           .fix = "Put the portal behind a CDN or managed reverse proxy, cache hashed static assets "
                  "with a long Cache-Control max-age, and mark API responses private or no-store.",
           .effort_hours = 3,
@@ -633,8 +634,8 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "edge",
           .severity = Severity::medium,
           .title = "The API throttles a single client that sends too many requests",
-          .summary = "Sends a short burst within the request budget to an authenticated endpoint "
-                     "and looks for 429 responses",
+          .summary = "Sends the configured request (edge.rate_limit) as a bounded burst without "
+                     "credentials and looks for a 429, a 503 with Retry-After or a challenge",
           .fix = "Rate-limit per session and per IP at the edge or API gateway (a token bucket, "
                  "tighter on login, reset and search) and answer 429 with Retry-After.",
           .effort_hours = 2,
@@ -645,8 +646,8 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "edge",
           .severity = Severity::medium,
           .title = "The origin server cannot be reached around the edge",
-          .summary = "Requests the portal directly from the origin addresses known from DNS and "
-                     "the configuration and checks whether it answers",
+          .summary = "Requests each domain name over HTTPS and HTTP connected straight to the "
+                     "configured origin addresses (edge.origin) and checks whether they answer",
           .fix = "Accept HTTP(S) on the origin only from the CDN's address ranges or through an "
                  "authenticated tunnel (or require mTLS or a secret header from the edge), and "
                  "keep the origin's address out of public DNS.",

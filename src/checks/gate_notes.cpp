@@ -281,9 +281,58 @@ decide where they go. The names join the run's scope at their HTTPS port and at
   under 180 days fails, in between warns; `includeSubDomains` is expected; `preload` is reported.
 - **`domain.mixed-content`**: the home page and `pages:` of each name must load no `http://`
   script, frame, style, object or form target (fail) or image and media (warn).
+- **`domain.headers`**: `/` and the `pages:` fetched without credentials must send a CSP with
+  `frame-ancestors` (or `X-Frame-Options: DENY|SAMEORIGIN`), `X-Content-Type-Options: nosniff`, a
+  `Referrer-Policy`, and HSTS when served over HTTPS; each problem is a finding (a missing header
+  fails, a weak value warns). Each page is also scored the way Mozilla's HTTP Observatory scores a
+  site (`src/analyze/observatory.cpp` holds the table, from its published scoring methodology):
+  a baseline of 100, one result per test — CSP, cookies (Secure, HttpOnly on session cookies,
+  SameSite), CORS (`Access-Control-Allow-Origin` on this response only), Referrer-Policy, HSTS
+  (over plain HTTP it cannot apply: −20), Subresource Integrity (`<script src>` from another origin
+  without `integrity=` or over `http://`), X-Content-Type-Options, X-Frame-Options and
+  Cross-Origin-Resource-Policy — penalties subtracted first, bonuses added only when the score is
+  still 90 or more, never below 0, then graded A+ (100+) … F (under 25). Redirection is not
+  judged here (see `domain.https-redirect`), nor is HSTS preload-list membership, so a score
+  can differ from Observatory's own by that redirection penalty and the +5 preload bonus. The summary gives the home page's score and
+  grade (and any page that differs), the measurements list every test's result and modifier. The
+  grade never outranks the concrete problems: only when they do not already fail the check does
+  a D or F grade fail it and a C grade warn, naming the biggest penalties.
 - **`domain.caa`** and **`domain.dangling-cname`**: the CAA set that applies to each name
   (RFC 8659), and CNAME targets that do not exist or sit at a hosting provider from
   `rules/takeover.json`. Providers' "unclaimed" pages are outside the scope and never fetched.
+)md";
+
+constexpr std::string_view k_edge = R"md(### How the checks decide
+
+- **`edge.cdn`**: for each name of `domain.names` (resolved like the domain gate's), the headers
+  of its `https://` answer and its CNAME chain are matched against `rules/edge.json` (Cloudflare,
+  CloudFront, Fastly, Akamai, Azure Front Door, Google Cloud CDN, Vercel, Netlify, Sucuri,
+  Imperva, StackPath, Bunny and others). A name behind a recognised provider passes, with the
+  header or CNAME that showed it; a name with none fails. No address ranges are used: a CDN that
+  hides every header of its own is not recognised.
+- **`edge.rate-limit`**: `edge.rate_limit`'s request is sent up to `burst` times (60) at `rps`
+  (`target.max_rps` unless set), without credentials and with the body as configured. It passes
+  at the first 429, 503 with Retry-After, or challenge (`cf-mitigated: challenge`, or an HTML
+  page with `cf-chl`, "Just a moment…", `challenge-platform`, "captcha", "Attention Required!"
+  that the first answer did not already show); it fails when the whole burst is answered normally,
+  and ends in `error` after 3 requests in a row without an answer.
+- **`edge.origin-exposure`**: each name is requested at `https://name/` and
+  `http://name:http_port/` with the connection pinned to each `edge.origin` address (DNS
+  bypassed, Host and SNI kept). Any HTTP answer fails; a TLS handshake the origin takes part in
+  (a certificate this run does not trust, a handshake failure) warns; refused or timed-out
+  connections pass ("not reachable from here" — from where the run is, which may not be where an
+  attacker is).
+
+### Running it safely
+
+- **The burst is real traffic.** `burst` requests to one endpoint within seconds: point it at
+  staging, or at an endpoint whose effect is harmless (a login with a wrong password for a test
+  address, not a real user's: the portal may lock that account). It may trip alerts or ban the
+  address the run comes from for a while; tell whoever watches the WAF.
+- **The rate.** The burst goes at `edge.rate_limit.rps`, which may exceed `target.max_rps` only
+  when the config says so (at most 100), and counts against the gate's `target.max_requests`.
+- **The origin** is contacted only at the addresses `edge.origin` names, and only for the
+  configured names: 2 requests per name and address, fewer when an address stops answering.
 )md";
 
 constexpr std::string_view k_input = R"md(### How the checks decide
@@ -390,6 +439,8 @@ std::string_view gate_notes(std::string_view gate) {
     return k_email;
   if (gate == "domain")
     return k_domain;
+  if (gate == "edge")
+    return k_edge;
   return {};
 }
 

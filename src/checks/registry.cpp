@@ -51,6 +51,9 @@ const std::vector<Implementation>& implementations() {
       {"domain.mixed-content", run_domain_mixed_content},
       {"domain.caa", run_domain_caa},
       {"domain.dangling-cname", run_domain_dangling_cname},
+      {"edge.cdn", run_edge_cdn},
+      {"edge.rate-limit", run_edge_rate_limit},
+      {"edge.origin-exposure", run_edge_origin_exposure},
   };
   return k_list;
 }

@@ -144,6 +144,16 @@ const std::vector<Key>& schema() {
         {"expect", Kind::any},
         {"nameservers", Kind::string_list}}},
       {"email", Kind::map, {{"domain", Kind::string}, {"dkim_selectors", Kind::string_list}}},
+      {"edge",
+       Kind::map,
+       {{"origin", Kind::any},
+        {"rate_limit", Kind::map,
+         [] {
+           auto keys = recipe_keys(false);
+           keys.push_back({"burst", Kind::number});
+           keys.push_back({"rps", Kind::number});
+           return keys;
+         }()}}},
       {"dns",
        Kind::map,
        {{"server", Kind::string}, {"zone_file", Kind::string}, {"origin", Kind::string}}},
@@ -677,6 +687,54 @@ void build_email_domain(const YAML::Node& root, Config& c, Validator& v) {
   }
 }
 
+/// `edge:`: the origin's literal addresses and the rate-limit burst (a recipe plus burst and rps).
+void build_edge(const YAML::Node& root, Config& c, Validator& v) {
+  const auto& edge = get(root, "edge");
+  if (has(edge, "origin")) {
+    const auto& origin = get(edge, "origin");
+    std::vector<std::string> list =
+        origin.IsScalar() ? std::vector<std::string>{origin.Scalar()} : strings(origin);
+    if (!origin.IsScalar() && (!origin.IsSequence() || list.empty()))
+      v.add(origin, "edge.origin must be an IP address or a list of them, e.g. 203.0.113.7");
+    if (list.size() > 16)
+      v.add(origin, "edge.origin lists more than 16 addresses");
+    for (const auto& entry : list) {
+      std::string address(trim(entry));
+      unsigned char buf[16];
+      if (inet_pton(AF_INET, address.c_str(), buf) != 1 &&
+          inet_pton(AF_INET6, address.c_str(), buf) != 1)
+        v.add(origin, fmt::format("edge.origin: '{}' is not a literal IPv4 or IPv6 address (the "
+                                  "origin server's own address, not a name)",
+                                  entry));
+      else if (c.edge.origins.size() < 16)
+        c.edge.origins.push_back(address);
+    }
+  }
+  if (!has(edge, "rate_limit"))
+    return;
+  const auto& node = get(edge, "rate_limit");
+  EdgeRateLimit limit;
+  limit.request = recipe(node);
+  limit.rps = std::min(c.target.max_rps, 100.0);
+  if (has(node, "burst")) {
+    double n = std::strtod(scalar(get(node, "burst")).c_str(), nullptr);
+    if (n < 5 || n > 500 || n != std::floor(n))
+      v.add(get(node, "burst"), "edge.rate_limit.burst must be a whole number from 5 to 500");
+    else
+      limit.burst = static_cast<int>(n);
+  }
+  if (has(node, "rps")) {
+    double n = std::strtod(scalar(get(node, "rps")).c_str(), nullptr);
+    if (!(n > 0) || n > 100)
+      v.add(get(node, "rps"), "edge.rate_limit.rps must be above 0 and at most 100");
+    else
+      limit.rps = n;
+  }
+  if (!limit.request.path.starts_with("/"))
+    v.add(get(node, "path"), "edge.rate_limit.path must be a path on the target, e.g. /api/login");
+  c.edge.rate_limit = std::move(limit);
+}
+
 /// `login`: exactly one style — a request (method, path, json|form, token, csrf), basic or
 /// api_key — with what that style needs. Messages never show a value: it may be a secret.
 void build_login(const YAML::Node& login, Account& acc, Validator& v) {
@@ -940,6 +998,7 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   c.dns.origin = std::string(trim(scalar(get(dns, "origin"))));
 
   build_email_domain(root, c, v);
+  build_edge(root, c, v);
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

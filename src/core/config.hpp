@@ -137,6 +137,19 @@ struct DomainConfig {
   std::vector<std::string> nameservers;            ///< lower case, no trailing dot
 };
 
+/// `edge.rate_limit`: the request edge.rate-limit sends `burst` times at `rps`.
+struct EdgeRateLimit {
+  RequestRecipe request;
+  int burst = 60;  ///< 5..500
+  double rps = 10; ///< requests per second, at most 100; defaults to target.max_rps
+};
+
+/// `edge:`: the origin behind the CDN/WAF and the burst that must meet a rate limit.
+struct EdgeConfig {
+  std::vector<std::string> origins; ///< literal IPv4/IPv6 addresses of the origin server
+  std::optional<EdgeRateLimit> rate_limit;
+};
+
 struct Config {
   std::string file; ///< the file it came from ("<demo>" for built-in configs)
   std::string dir;  ///< base for relative paths
@@ -148,6 +161,7 @@ struct Config {
   DnsConfig dns;
   EmailConfig email;
   DomainConfig domain;
+  EdgeConfig edge;
   std::vector<std::string> pages;
   nlohmann::json raw; ///< the whole document after interpolation, for sections read by later gates
 

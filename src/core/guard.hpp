@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace lg {
@@ -43,11 +44,20 @@ public:
     m_silent = 0;
   }
 
+  /// Forgets the requests in a row that got no answer, without touching the budget: for a check
+  /// that moves on to another address (edge.origin-exposure, one origin after another).
+  void forget_silence() { m_silent = 0; }
+
   /// After this many requests in a row without an answer (timeouts, refused or dropped
   /// connections), the guard refuses the rest of the budget period at once.
   static constexpr int k_max_silent = 3;
   int requests_sent() const { return m_total; }
   int budget_used() const { return m_used; }
+
+  /// The spacing of requests, in requests per second (0: none).
+  double max_rps() const { return m_limits.max_rps; }
+  /// Spaces requests at `rps` from now on and returns the previous rate (see RateOverride).
+  double set_max_rps(double rps) { return std::exchange(m_limits.max_rps, rps); }
 
   /// Receives one line per request ("GET http://h/p -> 200 (12 ms)"), already redacted.
   void set_logger(std::function<void(const std::string&)> log) { m_log = std::move(log); }
@@ -62,6 +72,20 @@ private:
   int m_silent = 0;           ///< requests in a row that got no answer
   std::string m_last_silence; ///< why the last of them failed
   std::function<void(const std::string&)> m_log;
+};
+
+/// Another request rate for as long as it lives (edge.rate-limit's burst at edge.rate_limit.rps);
+/// scope and budget checks stay as they are.
+class RateOverride {
+public:
+  RateOverride(GuardedHttpClient& http, double rps) : m_http(http), m_old(http.set_max_rps(rps)) {}
+  ~RateOverride() { m_http.set_max_rps(m_old); }
+  RateOverride(const RateOverride&) = delete;
+  RateOverride& operator=(const RateOverride&) = delete;
+
+private:
+  GuardedHttpClient& m_http;
+  double m_old;
 };
 
 /// Whether the scope entry `entry` ("host", "host:port", "[v6]:port") admits `url`.

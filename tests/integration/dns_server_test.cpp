@@ -17,6 +17,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <map>
 
 namespace lg {
 namespace {
@@ -293,6 +294,43 @@ TEST_F(DnsServer, EmailChecksRunOverLiveDnsAsOverTheZoneFile) {
     auto sts = checks::run_email_mta_sts(context, *checks::find_check("email.mta-sts"));
     EXPECT_EQ(sts.status, Status::warn) << sts.reason;
   }
+}
+
+TEST_F(DnsServer, EveryDnsCheckJudgesLiveDnsAsTheZoneFile) {
+  auto config = parse_config("target:\n  base_url: http://portal.test\n"
+                             "email: {domain: example.com, dkim_selectors: [s1]}\n"
+                             "domain:\n  names: [example.com, www.example.com]\n",
+                             "t", "");
+  ASSERT_TRUE(config) << config.error().message;
+  auto dns = live();
+  ASSERT_TRUE(dns);
+  auto zone = net::ZoneResolver::load(s_server->zone_path("example.com"), "");
+  ASSERT_TRUE(zone);
+  const char* ids[] = {"email.spf",  "email.dkim", "email.dmarc",          "email.mx",
+                       "domain.dns", "domain.caa", "domain.dangling-cname"};
+  std::map<std::string, std::vector<CheckResult>> results;
+  for (net::Resolver* resolver :
+       {static_cast<net::Resolver*>(dns.get()), static_cast<net::Resolver*>(zone->get())}) {
+    test::FakeHttp http;
+    test::FakeClock clock;
+    engine::Context context(*config, {http, clock, nullptr, resolver}, {});
+    for (const char* id : ids)
+      for (const auto& impl : checks::implementations())
+        if (impl.id == id)
+          results[id].push_back(impl.run(context, *checks::find_check(id)));
+  }
+  for (const char* id : ids) {
+    ASSERT_EQ(results[id].size(), 2u) << id;
+    const auto& over_live = results[id][0];
+    const auto& over_zone = results[id][1];
+    EXPECT_EQ(over_live.status, over_zone.status)
+        << id << ": " << over_live.reason << " | " << over_zone.reason;
+    EXPECT_EQ(over_live.reason, over_zone.reason) << id;
+    EXPECT_EQ(over_live.findings.size(), over_zone.findings.size()) << id;
+  }
+  // Not every one passes: the record under test decides, not the resolver.
+  EXPECT_EQ(results["email.dkim"][0].status, Status::fail); // no key at s1
+  EXPECT_EQ(results["email.dmarc"][0].status, Status::pass);
 }
 
 TEST_F(DnsServer, DnsServerConfigOpensALiveResolver) {
