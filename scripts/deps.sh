@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libargon2-dev libcpp-httplib-dev libhyperscan-dev libre2-dev libtomlplusplus-dev
   libgit2-dev zlib1g-dev git libpsl-dev publicsuffix libc-ares-dev
   # tests
-  libgtest-dev libgmock-dev python3-jsonschema swaks knot
+  libgtest-dev libgmock-dev python3-jsonschema swaks knot openssl
   # benchmarks
   wrk hyperfine ripgrep sqlmap testssl.sh sslscan
 )
