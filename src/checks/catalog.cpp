@@ -502,13 +502,15 @@ std::vector<CheckMeta> build_catalog() {
           .severity = Severity::high,
           .title = "Every configured name resolves to the expected records",
           .summary = "Resolves A, AAAA and the CNAME chain of each configured name, compares them "
-                     "with domain.expect, flags private addresses, and compares the zone's NS "
-                     "set with domain.nameservers",
+                     "with domain.expect, flags private addresses, compares the zone's NS set "
+                     "with domain.nameservers, and asks each listed server directly for the "
+                     "zone's SOA: it must answer authoritatively, all with one serial",
           .fix = "Correct the records at the DNS provider to match the hosting (A/AAAA at the "
                  "apex, CNAME for subdomains), lower TTLs ahead of the launch switch, and check "
-                 "the delegation names your name servers.",
+                 "the delegation names your name servers; load the zone on every listed "
+                 "server and let secondaries transfer it before the launch.",
           .effort_hours = 1,
-          .references = {"RFC 1034", "RFC 1035"},
+          .references = {"RFC 1034", "RFC 1035", "RFC 1912"},
       },
       {
           .id = "domain.tls-cert",

@@ -266,9 +266,13 @@ decide where they go. The names join the run's scope at their HTTPS port and at
 `domain.http_port`.
 
 - **`domain.dns`**: every name resolves (its CNAME chain ends in an address) to what
-  `domain.expect` says, no address is private, and the NS set matches `domain.nameservers`
-  (whether each server answers authoritatively with the same SOA serial is not verified through a
-  recursive resolver, and the summary says so).
+  `domain.expect` says, no address is private, and the NS set matches `domain.nameservers`.
+  Each listed server is then asked directly, without recursion, at each of its addresses (port
+  53, or `domain.nameserver_port`) for the zone's SOA record: one that refuses, fails, stays
+  silent or answers without the AA bit is a lame delegation (fail); servers that give different
+  serials warn (a secondary out of sync). Silence over IPv6 alone is a note, since the machine
+  running the audit may have no IPv6 route. Over a zone file this part is not verified, and the
+  summary says so.
 - **`domain.tls-cert`**: the chain validates against the system's CAs and `domain.ca_file`, the
   name is covered, expiry (fail under 7 days, warn under 30), key and signature algorithm.
 - **`domain.tls-protocols`**: SSLv3, TLS 1.0 and 1.1 refused, 1.2 offered, the TLS 1.2 suites

@@ -142,7 +142,8 @@ const std::vector<Key>& schema() {
         {"http_port", Kind::number},
         {"ca_file", Kind::string},
         {"expect", Kind::any},
-        {"nameservers", Kind::string_list}}},
+        {"nameservers", Kind::string_list},
+        {"nameserver_port", Kind::number}}},
       {"email", Kind::map, {{"domain", Kind::string}, {"dkim_selectors", Kind::string_list}}},
       {"edge",
        Kind::map,
@@ -620,12 +621,15 @@ void build_email_domain(const YAML::Node& root, Config& c, Validator& v) {
     else
       c.domain.names.push_back(name);
   }
-  if (has(domain, "http_port")) {
-    double n = std::strtod(scalar(get(domain, "http_port")).c_str(), nullptr);
+  for (auto [key, out] : {std::pair{"http_port", &c.domain.http_port},
+                          std::pair{"nameserver_port", &c.domain.nameserver_port}}) {
+    if (!has(domain, key))
+      continue;
+    double n = std::strtod(scalar(get(domain, key)).c_str(), nullptr);
     if (n < 1 || n > 65535 || n != std::floor(n))
-      v.add(get(domain, "http_port"), "domain.http_port must be a port (1-65535)");
+      v.add(get(domain, key), fmt::format("domain.{} must be a port (1-65535)", key));
     else
-      c.domain.http_port = static_cast<int>(n);
+      *out = static_cast<int>(n);
   }
   c.domain.ca_file = std::string(trim(scalar(get(domain, "ca_file"))));
   if (has(domain, "ca_file") && c.domain.ca_file.empty())

@@ -135,6 +135,7 @@ struct DomainConfig {
   std::string ca_file; ///< extra trust anchors (resolved against the config's dir); empty: none
   std::map<std::string, DomainExpectation> expect; ///< by host, lower case
   std::vector<std::string> nameservers;            ///< lower case, no trailing dot
+  int nameserver_port = 53; ///< where domain.dns asks each listed name server directly
 };
 
 /// `edge.rate_limit`: the request edge.rate-limit sends `burst` times at `rps`.

@@ -1,11 +1,12 @@
 #pragma once
 // The DNS interface the email, domain and edge gates ask through. Adapters (net/impl): a zone file
-// read offline (ZoneResolver) and, later, c-ares against live servers. Names are compared
+// read offline (ZoneResolver) and c-ares against live servers (CaresResolver). Names are compared
 // case-insensitively and given without the trailing dot.
 
 #include "util/expected.hpp"
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,6 +62,9 @@ inline bool unanswered(DnsStatus status) {
 struct DnsAnswer {
   DnsStatus status = DnsStatus::ok;
   std::vector<DnsRecord> records; ///< CNAMEs followed on the way come first
+  /// The AA bit of the last response: the server answered from a zone it holds (RFC 1035
+  /// section 4.1.1). From a zone file: true for the names it holds.
+  bool authoritative = false;
 };
 
 class Resolver {
@@ -69,6 +73,16 @@ public:
   /// The records of `type` at `name` (CNAMEs followed). Errors only for misuse or a broken
   /// source; DNS outcomes (NXDOMAIN, SERVFAIL, timeouts) are statuses.
   virtual Expected<DnsAnswer> query(const std::string& name, RrType type) = 0;
+
+  /// A resolver that asks only the server at `address` (a literal IPv4 or IPv6 address) on
+  /// `port`, without recursion: how the domain gate asks a zone's own name servers. Null when
+  /// this source cannot ask a chosen server (a zone file is one copy of each zone); errors for
+  /// an address that is not a literal.
+  virtual Expected<std::unique_ptr<Resolver>> direct(const std::string& address, int port) {
+    (void)address;
+    (void)port;
+    return std::unique_ptr<Resolver>();
+  }
 };
 
 } // namespace lg::net

@@ -137,7 +137,8 @@ TlsLeaf TlsPki::self_signed(const std::string& name) {
   return {path(base + ".pem"), path(base + ".key")};
 }
 
-TlsServer::TlsServer(const TlsLeaf& leaf, const std::vector<std::string>& options) {
+TlsServer::TlsServer(const TlsLeaf& leaf, const std::vector<std::string>& options,
+                     const std::string& workdir) {
   m_port = free_port();
   std::vector<std::string> argv = {
       "openssl", "s_server", "-accept", "127.0.0.1:" + std::to_string(m_port),
@@ -155,6 +156,8 @@ TlsServer::TlsServer(const TlsLeaf& leaf, const std::vector<std::string>& option
     }
     if (in >= 0)
       ::dup2(in, 0);
+    if (!workdir.empty() && ::chdir(workdir.c_str()) != 0)
+      ::_exit(126);
     std::vector<char*> args;
     for (auto& a : argv)
       args.push_back(a.data());

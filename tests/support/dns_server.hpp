@@ -64,14 +64,19 @@ inline int free_dns_port() {
   return 0;
 }
 
-/// One UDP query to 127.0.0.1:`port` without EDNS; the raw answer, or "" after `wait_ms`.
-inline std::string udp_exchange(int port, const std::string& query, int wait_ms) {
+/// One UDP query to `address`:`port` (IPv4, loopback by default) without EDNS; the raw answer,
+/// or "" after `wait_ms`.
+inline std::string udp_exchange(int port, const std::string& query, int wait_ms,
+                                const std::string& address = "127.0.0.1") {
   int fd = socket(AF_INET, SOCK_DGRAM, 0);
   if (fd < 0)
     return "";
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) {
+    close(fd);
+    return "";
+  }
   addr.sin_port = htons(static_cast<std::uint16_t>(port));
   std::string answer;
   if (sendto(fd, query.data(), query.size(), 0, reinterpret_cast<sockaddr*>(&addr), sizeof addr) ==
@@ -90,10 +95,13 @@ inline std::string udp_exchange(int port, const std::string& query, int wait_ms)
 
 class DnsTestServer {
 public:
-  /// Starts knotd serving `zones` (origin -> zone file text). Null with `problem` set when it
-  /// could not start; `missing` is set when knotd is not installed (the test should skip).
+  /// Starts knotd serving `zones` (origin -> zone file text) on `address` (a loopback IPv4
+  /// address) at `port` (0: a free one). Null with `problem` set when it could not start;
+  /// `missing` is set when knotd is not installed (the test should skip).
   static std::unique_ptr<DnsTestServer> start(const std::map<std::string, std::string>& zones,
-                                              std::string& problem, bool& missing) {
+                                              std::string& problem, bool& missing,
+                                              const std::string& address = "127.0.0.1",
+                                              int port = 0) {
     missing = false;
     std::string knotd = find_knotd();
     if (knotd.empty()) {
@@ -102,13 +110,14 @@ public:
       return nullptr;
     }
     std::unique_ptr<DnsTestServer> server(new DnsTestServer());
-    server->m_port = free_dns_port();
+    server->m_address = address;
+    server->m_port = port != 0 ? port : free_dns_port();
     if (server->m_port == 0) {
       problem = "no free port on 127.0.0.1";
       return nullptr;
     }
     const auto dir = server->m_dir.path().string();
-    std::string conf = "server:\n    listen: 127.0.0.1@" + std::to_string(server->m_port) +
+    std::string conf = "server:\n    listen: " + address + "@" + std::to_string(server->m_port) +
                        "\n    rundir: " + dir +
                        "\n    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n"
                        "database:\n    storage: " +
@@ -145,7 +154,7 @@ public:
     // Ready when the first zone's SOA is answered; at most 10 s.
     auto probe = analyze::build_dns_query(1, zones.begin()->first, net::RrType::soa);
     for (int attempt = 0; attempt < 50; ++attempt) {
-      auto answer = udp_exchange(server->m_port, *probe, 200);
+      auto answer = udp_exchange(server->m_port, *probe, 200, address);
       auto message = analyze::parse_dns_message(answer);
       if (!answer.empty() && message && message->rcode == 0 && !message->answers.empty())
         return server;
@@ -180,7 +189,7 @@ public:
 
   int port() const { return m_port; }
   /// "127.0.0.1:<port>", as dns.server takes it.
-  std::string address() const { return "127.0.0.1:" + std::to_string(m_port); }
+  std::string address() const { return m_address + ":" + std::to_string(m_port); }
   /// The zone file of `origin` as the server read it.
   std::string zone_path(const std::string& origin) const {
     return (m_dir.path() / (origin + ".zone")).string();
@@ -191,6 +200,7 @@ private:
   DnsTestServer() = default;
   TempDir m_dir;
   std::string m_log;
+  std::string m_address = "127.0.0.1";
   int m_port = 0;
   pid_t m_pid = -1;
 };

@@ -47,9 +47,12 @@ private:
 
 /// `openssl s_server -www` on 127.0.0.1 with `leaf` and `options` (e.g. {"-cipher", "…"}),
 /// killed on destruction. `ok()` is false when it did not accept connections within 10 s.
+/// `workdir`, when given, is the server's working directory: with the option "-WWW" it serves
+/// the files under it (GET /a/b.txt reads `workdir`/a/b.txt).
 class TlsServer {
 public:
-  TlsServer(const TlsLeaf& leaf, const std::vector<std::string>& options);
+  TlsServer(const TlsLeaf& leaf, const std::vector<std::string>& options,
+            const std::string& workdir = "");
   ~TlsServer();
   TlsServer(const TlsServer&) = delete;
   TlsServer& operator=(const TlsServer&) = delete;

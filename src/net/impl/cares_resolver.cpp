@@ -78,6 +78,8 @@ Expected<Channel> make_channel(const CaresOptions& options) {
   // again over TCP. NOCHECKRESP hands SERVFAIL and REFUSED answers to us: c-ares 1.18 would
   // otherwise report them as ARES_ECONNREFUSED, indistinguishable from a closed port.
   opts.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES | ARES_FLAG_EDNS | ARES_FLAG_NOCHECKRESP;
+  if (!options.recursion)
+    opts.flags |= ARES_FLAG_NORECURSE;
   opts.timeout = static_cast<int>(options.timeout.count());
   opts.tries = options.tries;
   opts.ednspsz = 1232;
@@ -203,6 +205,21 @@ std::string CaresResolver::describe() const {
   return m_options.server.empty() ? "the system's DNS servers" : m_options.server;
 }
 
+Expected<std::unique_ptr<Resolver>> CaresResolver::direct(const std::string& address, int port) {
+  CaresOptions options = m_options;
+  options.recursion = false;
+  bool v6 = address.find(':') != std::string::npos;
+  options.server = fmt::format("{}{}{}:{}", v6 ? "[" : "", address, v6 ? "]" : "", port);
+  if (port < 1 || port > 65535 || !valid_server(options.server))
+    return unexpected(
+        ErrorKind::usage,
+        fmt::format("'{}' port {} is not a literal IP address and a port to ask", address, port));
+  auto opened = open(std::move(options));
+  if (!opened)
+    return unexpected(opened.error());
+  return std::unique_ptr<Resolver>(std::move(*opened));
+}
+
 std::string CaresResolver::library_version() {
   return ares_version(nullptr);
 }
@@ -268,6 +285,7 @@ Expected<DnsAnswer> CaresResolver::resolve(const std::string& start, RrType type
       out.status = DnsStatus::servfail; // garbled, or still incomplete over TCP
       return out;
     }
+    out.authoritative = message->authoritative;
     // The chain from `name` as far as this answer goes, then the records of `type` at its end.
     const auto& records = message->answers;
     std::string at = name;

@@ -23,6 +23,8 @@ struct CaresOptions {
   /// The most one query() may take, CNAME hops included; 0: timeout * (2^tries - 1) + 500 ms,
   /// which is what c-ares itself waits at most.
   std::chrono::milliseconds deadline{0};
+  /// Asks with RD set; off for questions to a zone's own name servers (ARES_FLAG_NORECURSE).
+  bool recursion = true;
 };
 
 class CaresResolver final : public Resolver {
@@ -33,6 +35,9 @@ public:
 
   /// Thread-safe: each call runs on its own c-ares channel; only the cache is shared.
   Expected<DnsAnswer> query(const std::string& name, RrType type) override;
+  /// A CaresResolver on `address`:`port` alone, recursion off, with this one's timeouts and a
+  /// cache of its own.
+  Expected<std::unique_ptr<Resolver>> direct(const std::string& address, int port) override;
 
   /// "127.0.0.1:5353", or "the system's DNS servers".
   std::string describe() const;

@@ -86,8 +86,10 @@ Expected<DnsAnswer> ZoneResolver::query(const std::string& asked, RrType type) {
   for (int hop = 0; hop <= 8; ++hop) {
     if (!in_zone(name)) {
       answer.status = DnsStatus::servfail;
+      answer.authoritative = false;
       return answer;
     }
+    answer.authoritative = true;
     std::string owner = name;
     if (!exists(name)) {
       // RFC 4592: the wildcard at the closest encloser answers for a name that does not exist.
