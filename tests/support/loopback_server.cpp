@@ -1,11 +1,16 @@
 // The scripted loopback HTTP server of loopback_server.hpp: poll-based accept loop, one request
-// head per connection, bounded waits so a test can never hang on it.
+// head per connection, bounded waits so a test can never hang on it; optionally over TLS
+// (OpenSSL, blocking I/O bounded by socket timeouts).
 
 #include "support/loopback_server.hpp"
 
+#include <algorithm>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdexcept>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -15,6 +20,27 @@ namespace lg::test {
 
 LoopbackServer::LoopbackServer(std::function<std::string(const std::string&)> respond)
     : m_respond(std::move(respond)) {
+  listen_on_loopback();
+}
+
+LoopbackServer::LoopbackServer(std::function<std::string(const std::string&)> respond,
+                               const LoopbackTls& tls)
+    : m_respond(std::move(respond)) {
+  m_tls = SSL_CTX_new(TLS_server_method());
+  if (m_tls == nullptr || SSL_CTX_use_certificate_chain_file(m_tls, tls.cert_file.c_str()) != 1 ||
+      SSL_CTX_use_PrivateKey_file(m_tls, tls.key_file.c_str(), SSL_FILETYPE_PEM) != 1) {
+    SSL_CTX_free(m_tls);
+    throw std::runtime_error("cannot load " + tls.cert_file + " and " + tls.key_file);
+  }
+  try {
+    listen_on_loopback();
+  } catch (...) {
+    SSL_CTX_free(m_tls);
+    throw;
+  }
+}
+
+void LoopbackServer::listen_on_loopback() {
   m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   int one = 1;
   setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -34,14 +60,20 @@ LoopbackServer::~LoopbackServer() {
   m_stop = true;
   m_thread.join();
   close(m_fd);
+  SSL_CTX_free(m_tls);
 }
 
 std::string LoopbackServer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(m_port) + path;
+  return std::string(m_tls ? "https" : "http") + "://127.0.0.1:" + std::to_string(m_port) + path;
 }
 
 void LoopbackServer::serve() {
-  std::vector<int> held;
+  // OpenSSL writes without MSG_NOSIGNAL: a client gone early must not kill the test with SIGPIPE.
+  sigset_t pipe;
+  sigemptyset(&pipe);
+  sigaddset(&pipe, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+  std::vector<std::pair<int, SSL*>> held;
   while (!m_stop) {
     pollfd p{m_fd, POLLIN, 0};
     if (poll(&p, 1, 50) <= 0)
@@ -50,33 +82,58 @@ void LoopbackServer::serve() {
     if (client < 0)
       continue;
     ++m_connections;
+    SSL* ssl = nullptr;
+    if (m_tls != nullptr) {
+      // Blocking TLS I/O, each call bounded by the socket timeouts.
+      timeval limit{2, 0};
+      setsockopt(client, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+      setsockopt(client, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+      ssl = SSL_new(m_tls);
+      if (ssl == nullptr || SSL_set_fd(ssl, client) != 1 || SSL_accept(ssl) != 1) {
+        SSL_free(ssl);
+        close(client);
+        continue;
+      }
+    }
     std::string head;
     char buf[4096];
     for (int i = 0; i < 100 && head.find("\r\n\r\n") == std::string::npos; ++i) {
-      pollfd c{client, POLLIN, 0};
-      if (poll(&c, 1, 50) <= 0)
-        continue;
-      ssize_t n = recv(client, buf, sizeof buf, 0);
+      if (ssl == nullptr || SSL_pending(ssl) == 0) {
+        pollfd c{client, POLLIN, 0};
+        if (poll(&c, 1, 50) <= 0)
+          continue;
+      }
+      ssize_t n =
+          ssl != nullptr ? SSL_read(ssl, buf, sizeof buf) : recv(client, buf, sizeof buf, 0);
       if (n <= 0)
         break;
       head.append(buf, static_cast<size_t>(n));
     }
     std::string response = m_respond(head);
     if (response.empty()) {
-      held.push_back(client);
+      held.emplace_back(client, ssl);
       continue;
     }
     size_t sent = 0;
     while (sent < response.size()) {
-      ssize_t n = send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
+      ssize_t n = ssl != nullptr
+                      ? SSL_write(ssl, response.data() + sent,
+                                  static_cast<int>(std::min<size_t>(response.size() - sent, 16384)))
+                      : send(client, response.data() + sent, response.size() - sent, MSG_NOSIGNAL);
       if (n <= 0)
         break;
       sent += static_cast<size_t>(n);
     }
+    if (ssl != nullptr) {
+      SSL_shutdown(ssl);
+      SSL_free(ssl);
+    }
     close(client);
   }
-  for (int fd : held)
+  for (auto [fd, ssl] : held) {
+    SSL_free(ssl);
     close(fd);
+  }
 }
 
 } // namespace lg::test

@@ -29,6 +29,9 @@ Outcome classify(const Error& error) {
   auto text = to_lower(error.message);
   if (text.find("not sent:") != std::string::npos)
     return Outcome::not_sent;
+  // Only the words after "METHOD URL: ": a host name may hold "reset", "ssl" or "tls" itself.
+  if (auto colon = text.find(": "); colon != std::string::npos)
+    text.erase(0, colon + 2);
   for (const char* silent : {"timed out", "timeout", "refused", "couldn't connect",
                              "could not connect", "reset", "no route", "syscall"})
     if (text.find(silent) != std::string::npos)
