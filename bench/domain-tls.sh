@@ -48,6 +48,7 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+[[ -n ${KEEP:-} ]] && trap - EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 
@@ -118,7 +119,7 @@ EOF
 # --- the runs --------------------------------------------------------------------------------
 timed() { # label, command...: appends "label wall_s rss_kb" to times.txt
   local label=$1; shift
-  /usr/bin/time -f "%e %M" -o t.txt timeout "$tool_timeout" "$@" >/dev/null 2>&1 || true
+  /usr/bin/time -f "%e %M" -o t.txt timeout "$tool_timeout" "$@" >/dev/null 2>"err-$label.txt" || true
   echo "$label $(cat t.txt | tail -1)" >> times.txt
 }
 : > times.txt

@@ -108,13 +108,19 @@ CheckResult run_domain_tls_cert(engine::Context& context, const CheckMeta& meta)
   std::vector<std::string> summary;
   bool serious = false;
   Judge judge{meta, findings, serious};
-  for (const auto& e : *endpoints) {
+  auto& prober = *context.tls();
+  auto handshakes = tls::for_each_name(*endpoints, [&](const tls::Endpoint& e) {
+    return e.address.empty() ? Expected<net::TlsHandshake>(net::TlsHandshake{})
+                             : prober.handshake(tls::target_of(e), offer);
+  });
+  for (size_t n = 0; n < endpoints->size(); ++n) {
+    const auto& e = (*endpoints)[n];
     if (e.address.empty()) {
       judge.fail(e, nullptr, fmt::format("{}: no certificate could be checked", e.problem),
                  "unresolved");
       continue;
     }
-    auto hs = context.tls()->handshake(tls::target_of(e), offer);
+    auto& hs = handshakes[n];
     if (!hs) {
       if (hs.error().kind != ErrorKind::network)
         return engine::errored(meta, hs.error().message);

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -185,6 +186,128 @@ Finding make_finding(const CheckMeta& meta, const tls::Endpoint& e, std::string 
   return f;
 }
 
+/// What one name gave: its findings and its summary line (none when it could not be probed).
+struct Verdict {
+  std::vector<Finding> findings;
+  bool serious = false;
+  std::string line;
+};
+
+/// Probes and judges one name; its handshakes run one after another.
+Verdict judge_name(net::TlsProber& prober, const CheckMeta& meta, const tls::Endpoint& e) {
+  const auto& profile = analyze::mozilla_intermediate();
+  Verdict out;
+  auto& findings = out.findings;
+  bool& serious = out.serious;
+  if (e.address.empty()) {
+    findings.push_back(make_finding(
+        meta, e, fmt::format("{}: no protocol could be checked", e.problem), "unresolved", {}));
+    serious = true;
+    return out;
+  }
+  auto target = tls::target_of(e);
+  Probe probe;
+  bool reachable = true;
+  for (auto v : {net::TlsVersion::tls1_2, net::TlsVersion::tls1_3, net::TlsVersion::tls1_1,
+                 net::TlsVersion::tls1_0})
+    if (reachable && probe.timeouts < k_max_timeouts)
+      reachable = probe_version(prober, target, v, probe);
+  if (!reachable) {
+    findings.push_back(make_finding(meta, e,
+                                    fmt::format("{} ({}:{}): no TCP connection: {}", e.host,
+                                                e.address, e.port, probe.unreachable),
+                                    "unreachable", {}));
+    serious = true;
+    return out;
+  }
+  if (probe.timeouts < k_max_timeouts)
+    probe_ssl3(prober, target, probe);
+
+  // The suites, at TLS 1.2 or else the best legacy version the server speaks.
+  std::optional<net::TlsVersion> at;
+  for (auto v : {net::TlsVersion::tls1_2, net::TlsVersion::tls1_1, net::TlsVersion::tls1_0})
+    if (!at && probe.versions[v] == Seen::accepted)
+      at = v;
+  if (at && probe.timeouts < k_max_timeouts) {
+    probe.enumerated = *at;
+    enumerate_openssl(prober, target, *at, probe);
+  }
+  // Hand-built hellos also when OpenSSL got nowhere: a server may speak only suites OpenSSL
+  // no longer has.
+  if (probe.timeouts < k_max_timeouts)
+    enumerate_handbuilt(prober, target, static_cast<std::uint16_t>(probe.enumerated), probe);
+
+  // Judge the versions.
+  std::vector<std::string> accepted, unknown;
+  for (auto v : {net::TlsVersion::ssl3, net::TlsVersion::tls1_0, net::TlsVersion::tls1_1,
+                 net::TlsVersion::tls1_2, net::TlsVersion::tls1_3}) {
+    auto seen = probe.versions.count(v) != 0 ? probe.versions[v] : Seen::unknown;
+    auto name = net::tls_version_name(v);
+    if (seen == Seen::accepted)
+      accepted.push_back(name);
+    else if (seen == Seen::unknown)
+      unknown.push_back(name);
+    bool legacy =
+        v == net::TlsVersion::ssl3 || v == net::TlsVersion::tls1_0 || v == net::TlsVersion::tls1_1;
+    if (legacy && seen == Seen::accepted) {
+      findings.push_back(make_finding(
+          meta, e,
+          fmt::format("{} accepts {}, which is deprecated (RFC 8996) and outside Mozilla's "
+                      "intermediate profile",
+                      e.host, name),
+          "version " + name, {{"version", name}}));
+      serious = true;
+    }
+  }
+  if (probe.versions[net::TlsVersion::tls1_2] != Seen::accepted) {
+    findings.push_back(make_finding(
+        meta, e,
+        fmt::format("{} does not offer TLS 1.2 ({}): clients without TLS 1.3 cannot connect",
+                    e.host,
+                    probe.details[net::TlsVersion::tls1_2].empty()
+                        ? "refused"
+                        : probe.details[net::TlsVersion::tls1_2]),
+        "no tls1.2", {}));
+    serious = true;
+  }
+
+  // Judge the suites: the weak classes fail, the rest outside the profile warns.
+  std::map<analyze::CipherWeakness, std::vector<std::string>> weak;
+  std::vector<std::string> outside;
+  for (const auto& s : probe.suites) {
+    std::string iana = analyze::cipher_suite_name(s.code);
+    if (analyze::profile_allows(profile, iana))
+      continue;
+    const auto* known = analyze::find_cipher_suite(s.code);
+    auto weakness = known != nullptr ? known->weakness : analyze::CipherWeakness::none;
+    if (analyze::weakness_fails(weakness))
+      weak[weakness].push_back(suite_label(s));
+    else
+      outside.push_back(suite_label(s));
+  }
+  for (const auto& [weakness, names] : weak) {
+    std::string cls(analyze::weakness_name(weakness));
+    findings.push_back(make_finding(
+        meta, e, fmt::format("{} accepts {} cipher suite(s): {}", e.host, cls, join(names, ", ")),
+        "suites " + cls, {{"suites", names}}));
+    serious = true;
+  }
+  if (!outside.empty())
+    findings.push_back(make_finding(
+        meta, e,
+        fmt::format("{} accepts {} suite(s) outside Mozilla's intermediate profile {}: {}", e.host,
+                    outside.size(), profile.version, join(outside, ", ")),
+        "suites outside profile", {{"suites", outside}}));
+
+  std::string line = fmt::format("{}: {}; {} {} suite(s)", e.host,
+                                 accepted.empty() ? "none" : join(accepted, ", "),
+                                 probe.suites.size(), net::tls_version_name(probe.enumerated));
+  if (!unknown.empty())
+    line += fmt::format(" (not determined: {})", join(unknown, ", "));
+  out.line = std::move(line);
+  return out;
+}
+
 } // namespace
 
 CheckResult run_domain_tls_protocols(engine::Context& context, const CheckMeta& meta) {
@@ -194,118 +317,17 @@ CheckResult run_domain_tls_protocols(engine::Context& context, const CheckMeta& 
   if (!endpoints)
     return engine::errored(meta, endpoints.error().message);
   auto& prober = *context.tls();
-  const auto& profile = analyze::mozilla_intermediate();
 
   std::vector<Finding> findings;
   std::vector<std::string> summary;
   bool serious = false;
-  for (const auto& e : *endpoints) {
-    if (e.address.empty()) {
-      findings.push_back(make_finding(
-          meta, e, fmt::format("{}: no protocol could be checked", e.problem), "unresolved", {}));
-      serious = true;
-      continue;
-    }
-    auto target = tls::target_of(e);
-    Probe probe;
-    bool reachable = true;
-    for (auto v : {net::TlsVersion::tls1_2, net::TlsVersion::tls1_3, net::TlsVersion::tls1_1,
-                   net::TlsVersion::tls1_0})
-      if (reachable && probe.timeouts < k_max_timeouts)
-        reachable = probe_version(prober, target, v, probe);
-    if (!reachable) {
-      findings.push_back(make_finding(meta, e,
-                                      fmt::format("{} ({}:{}): no TCP connection: {}", e.host,
-                                                  e.address, e.port, probe.unreachable),
-                                      "unreachable", {}));
-      serious = true;
-      continue;
-    }
-    if (probe.timeouts < k_max_timeouts)
-      probe_ssl3(prober, target, probe);
-
-    // The suites, at TLS 1.2 or else the best legacy version the server speaks.
-    std::optional<net::TlsVersion> at;
-    for (auto v : {net::TlsVersion::tls1_2, net::TlsVersion::tls1_1, net::TlsVersion::tls1_0})
-      if (!at && probe.versions[v] == Seen::accepted)
-        at = v;
-    if (at && probe.timeouts < k_max_timeouts) {
-      probe.enumerated = *at;
-      enumerate_openssl(prober, target, *at, probe);
-    }
-    // Hand-built hellos also when OpenSSL got nowhere: a server may speak only suites OpenSSL
-    // no longer has.
-    if (probe.timeouts < k_max_timeouts)
-      enumerate_handbuilt(prober, target, static_cast<std::uint16_t>(probe.enumerated), probe);
-
-    // Judge the versions.
-    std::vector<std::string> accepted, unknown;
-    for (auto v : {net::TlsVersion::ssl3, net::TlsVersion::tls1_0, net::TlsVersion::tls1_1,
-                   net::TlsVersion::tls1_2, net::TlsVersion::tls1_3}) {
-      auto seen = probe.versions.count(v) != 0 ? probe.versions[v] : Seen::unknown;
-      auto name = net::tls_version_name(v);
-      if (seen == Seen::accepted)
-        accepted.push_back(name);
-      else if (seen == Seen::unknown)
-        unknown.push_back(name);
-      bool legacy = v == net::TlsVersion::ssl3 || v == net::TlsVersion::tls1_0 ||
-                    v == net::TlsVersion::tls1_1;
-      if (legacy && seen == Seen::accepted) {
-        findings.push_back(make_finding(
-            meta, e,
-            fmt::format("{} accepts {}, which is deprecated (RFC 8996) and outside Mozilla's "
-                        "intermediate profile",
-                        e.host, name),
-            "version " + name, {{"version", name}}));
-        serious = true;
-      }
-    }
-    if (probe.versions[net::TlsVersion::tls1_2] != Seen::accepted) {
-      findings.push_back(make_finding(
-          meta, e,
-          fmt::format("{} does not offer TLS 1.2 ({}): clients without TLS 1.3 cannot connect",
-                      e.host,
-                      probe.details[net::TlsVersion::tls1_2].empty()
-                          ? "refused"
-                          : probe.details[net::TlsVersion::tls1_2]),
-          "no tls1.2", {}));
-      serious = true;
-    }
-
-    // Judge the suites: the weak classes fail, the rest outside the profile warns.
-    std::map<analyze::CipherWeakness, std::vector<std::string>> weak;
-    std::vector<std::string> outside;
-    for (const auto& s : probe.suites) {
-      std::string iana = analyze::cipher_suite_name(s.code);
-      if (analyze::profile_allows(profile, iana))
-        continue;
-      const auto* known = analyze::find_cipher_suite(s.code);
-      auto weakness = known != nullptr ? known->weakness : analyze::CipherWeakness::none;
-      if (analyze::weakness_fails(weakness))
-        weak[weakness].push_back(suite_label(s));
-      else
-        outside.push_back(suite_label(s));
-    }
-    for (const auto& [weakness, names] : weak) {
-      std::string cls(analyze::weakness_name(weakness));
-      findings.push_back(make_finding(
-          meta, e, fmt::format("{} accepts {} cipher suite(s): {}", e.host, cls, join(names, ", ")),
-          "suites " + cls, {{"suites", names}}));
-      serious = true;
-    }
-    if (!outside.empty())
-      findings.push_back(make_finding(
-          meta, e,
-          fmt::format("{} accepts {} suite(s) outside Mozilla's intermediate profile {}: {}",
-                      e.host, outside.size(), profile.version, join(outside, ", ")),
-          "suites outside profile", {{"suites", outside}}));
-
-    std::string line = fmt::format("{}: {}; {} {} suite(s)", e.host,
-                                   accepted.empty() ? "none" : join(accepted, ", "),
-                                   probe.suites.size(), net::tls_version_name(probe.enumerated));
-    if (!unknown.empty())
-      line += fmt::format(" (not determined: {})", join(unknown, ", "));
-    summary.push_back(std::move(line));
+  auto verdicts = tls::for_each_name(
+      *endpoints, [&](const tls::Endpoint& e) { return judge_name(prober, meta, e); });
+  for (auto& v : verdicts) {
+    std::move(v.findings.begin(), v.findings.end(), std::back_inserter(findings));
+    serious = serious || v.serious;
+    if (!v.line.empty())
+      summary.push_back(std::move(v.line));
   }
   std::string text = join(summary, "; ");
   if (!findings.empty())

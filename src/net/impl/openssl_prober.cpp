@@ -13,7 +13,9 @@
 #include <ctime>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
@@ -281,7 +283,35 @@ bool is_ip_literal(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
+struct StoreFree {
+  void operator()(X509_STORE* p) const { X509_STORE_free(p); }
+};
+using StorePtr = std::unique_ptr<X509_STORE, StoreFree>;
+
 } // namespace
+
+/// The trust stores by ca_file ("" for the system's alone), each loaded on first use.
+struct OpenSslProber::Stores {
+  std::mutex mutex;
+  std::map<std::string, StorePtr> by_file;
+
+  /// The store for `ca_file`, shared: the caller takes a reference of its own.
+  Expected<X509_STORE*> get(const std::string& ca_file) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = by_file.find(ca_file); it != by_file.end())
+      return it->second.get();
+    StorePtr store(X509_STORE_new());
+    if (!store || X509_STORE_set_default_paths(store.get()) != 1)
+      return unexpected(ErrorKind::internal, "X509_STORE: " + openssl_errors());
+    if (!ca_file.empty() && X509_STORE_load_file(store.get(), ca_file.c_str()) != 1)
+      return unexpected(ErrorKind::io,
+                        fmt::format("cannot load CA file {}: {}", ca_file, openssl_errors()));
+    return by_file.emplace(ca_file, std::move(store)).first->second.get();
+  }
+};
+
+OpenSslProber::OpenSslProber() : m_stores(std::make_unique<Stores>()) {}
+OpenSslProber::~OpenSslProber() = default;
 
 Expected<TlsHandshake> OpenSslProber::handshake(const TlsTarget& target, const TlsOffer& offer) {
   ERR_clear_error();
@@ -301,11 +331,10 @@ Expected<TlsHandshake> OpenSslProber::handshake(const TlsTarget& target, const T
       SSL_CTX_set_ciphersuites(ctx.get(), offer.ciphersuites.c_str()) != 1)
     return unexpected(ErrorKind::usage, fmt::format("TLS 1.3 suites '{}' match nothing here: {}",
                                                     offer.ciphersuites, openssl_errors()));
-  SSL_CTX_set_default_verify_paths(ctx.get());
-  if (!offer.ca_file.empty() &&
-      SSL_CTX_load_verify_locations(ctx.get(), offer.ca_file.c_str(), nullptr) != 1)
-    return unexpected(ErrorKind::io,
-                      fmt::format("cannot load CA file {}: {}", offer.ca_file, openssl_errors()));
+  auto store = m_stores->get(offer.ca_file);
+  if (!store)
+    return unexpected(store.error());
+  SSL_CTX_set1_cert_store(ctx.get(), *store);              // a reference of the context's own
   SSL_CTX_set_verify(ctx.get(), SSL_VERIFY_NONE, nullptr); // judged after, not enforced
 
   auto deadline = Clock::now() + std::chrono::milliseconds(target.timeout_ms);
