@@ -275,9 +275,10 @@ decide where they go. The names join the run's scope at their HTTPS port and at
   summary says so.
 - **`domain.tls-cert`**: the chain validates against the system's CAs and `domain.ca_file`, the
   name is covered, expiry (fail under 7 days, warn under 30), key and signature algorithm.
-- **`domain.tls-protocols`**: SSLv3, TLS 1.0 and 1.1 refused, 1.2 offered, the TLS 1.2 suites
-  enumerated and judged against Mozilla's intermediate profile; RC4, DES, 3DES, EXPORT, NULL and
-  anonymous suites are tried with hand-built ClientHellos, since OpenSSL 3 cannot offer them.
+- **`domain.tls-protocols`**: SSLv3, TLS 1.0 and 1.1 refused, 1.2 offered, the TLS 1.2 and 1.3
+  suites enumerated and judged against Mozilla's intermediate profile; RC4, DES, 3DES, EXPORT,
+  NULL and anonymous suites are tried with hand-built ClientHellos, since OpenSSL 3 cannot offer
+  them. Up to 8 names are probed at once; each name sees one connection at a time.
 - **`domain.https-redirect`**: `http://name` answers a 301 or 308 to `https://` on the same host
   (302/307 warn), reaches its page within 2 redirects, and an apex and its `www.` name, when both
   are configured, settle on one host.

@@ -97,7 +97,9 @@ TEST_F(TlsChecks, AModernServerWithAValidCertificatePassesBoth) {
   EXPECT_EQ(r.cert.status, Status::pass) << messages(r.cert);
   EXPECT_NE(r.cert.reason.find("app.launchgate.test"), std::string::npos) << r.cert.reason;
   EXPECT_EQ(r.protocols.status, Status::pass) << messages(r.protocols);
-  EXPECT_NE(r.protocols.reason.find("TLSv1.2, TLSv1.3; 3 TLSv1.2 suite(s)"), std::string::npos)
+  // s_server's TLS 1.3 default: AES-256-GCM, ChaCha20-Poly1305 and AES-128-GCM.
+  EXPECT_NE(r.protocols.reason.find("TLSv1.2, TLSv1.3; 3 TLSv1.2 suite(s), 3 TLSv1.3 suite(s)"),
+            std::string::npos)
       << r.protocols.reason;
   std::cout << "[ measure  ] domain.tls-protocols, one name, full probe: " << r.protocols_seconds
             << " s\n";
@@ -182,6 +184,23 @@ TEST_F(TlsChecks, TlsOneZeroEnabledFailsTheProtocols) {
             << " s: " << r.protocols.reason << "\n";
   // The CBC suite is outside the profile but not broken: a warning among the failures.
   EXPECT_TRUE(mentions(r.protocols, "TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA"))
+      << messages(r.protocols);
+}
+
+TEST_F(TlsChecks, ATls13SuiteOutsideTheProfileWarns) {
+  test::TlsPki pki;
+  auto leaf = pki.leaf("app.launchgate.test");
+  ASSERT_TRUE(pki.ok());
+  auto ccm = k_modern;
+  ccm.insert(ccm.end(), {"-ciphersuites", "TLS_AES_128_GCM_SHA256:TLS_AES_128_CCM_8_SHA256"});
+  test::TlsServer server(leaf, ccm);
+  ASSERT_TRUE(server.ok()) << server.log();
+  auto r = run_checks_for("app.launchgate.test", server.port(), pki.ca_file());
+  EXPECT_EQ(r.protocols.status, Status::warn) << messages(r.protocols);
+  EXPECT_NE(r.protocols.reason.find("3 TLSv1.2 suite(s), 2 TLSv1.3 suite(s)"), std::string::npos)
+      << r.protocols.reason;
+  EXPECT_TRUE(mentions(r.protocols, "1 suite(s) outside Mozilla's intermediate profile 5.7: "
+                                    "TLS_AES_128_CCM_8_SHA256"))
       << messages(r.protocols);
 }
 

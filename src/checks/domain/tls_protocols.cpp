@@ -1,10 +1,10 @@
 // domain.tls-protocols: for each domain.names entry, which protocol versions the server accepts
 // (TLS 1.0 to 1.3 through OpenSSL at security level 0; SSLv3 through a hand-built ClientHello)
-// and which TLS 1.2 (or best legacy) cipher suites: OpenSSL handshakes, each time without the
-// suite chosen before, then hand-built hellos for the suites OpenSSL 3 cannot offer (RC4, DES,
-// 3DES, EXPORT) and again NULL and anonymous ones. Judged against Mozilla's intermediate profile
-// (analyze/tls_profile): SSLv3/TLS 1.0/1.1 accepted or TLS 1.2 missing fail, NULL/EXPORT/anon/
-// RC4/DES/3DES suites fail, other suites outside the profile warn.
+// and which TLS 1.2 (or best legacy) and TLS 1.3 cipher suites: OpenSSL handshakes, each time
+// without the suite chosen before, then hand-built hellos for the suites OpenSSL 3 cannot offer
+// (RC4, DES, 3DES, EXPORT) and again NULL and anonymous ones. Judged against Mozilla's intermediate
+// profile (analyze/tls_profile): SSLv3/TLS 1.0/1.1 accepted or TLS 1.2 missing fail,
+// NULL/EXPORT/anon/ RC4/DES/3DES suites fail, other suites outside the profile warn.
 
 #include "analyze/tls_hello.hpp"
 #include "analyze/tls_profile.hpp"
@@ -131,6 +131,31 @@ void enumerate_openssl(net::TlsProber& prober, const net::TlsTarget& target,
   }
 }
 
+/// The TLS 1.3 suites (RFC 8446 appendix B.4), each handshake without the ones chosen before.
+void enumerate_tls13(net::TlsProber& prober, const net::TlsTarget& target, Probe& probe) {
+  std::vector<std::string> left = {"TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
+                                   "TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_128_CCM_SHA256",
+                                   "TLS_AES_128_CCM_8_SHA256"};
+  while (!left.empty() && probe.timeouts < k_max_timeouts) {
+    net::TlsOffer offer;
+    offer.min_version = net::TlsVersion::tls1_3;
+    offer.max_version = net::TlsVersion::tls1_3;
+    offer.security_level = 0;
+    offer.ciphersuites = join(left, ":");
+    auto hs = prober.handshake(target, offer);
+    if (!hs)
+      return;
+    if (hs->outcome == net::TlsOutcome::timeout)
+      ++probe.timeouts;
+    auto chosen = std::find(left.begin(), left.end(), hs->cipher);
+    if (hs->outcome != net::TlsOutcome::connected || chosen == left.end() ||
+        has_suite(probe, hs->cipher_code))
+      return;
+    probe.suites.push_back({hs->cipher_code, hs->cipher});
+    left.erase(chosen);
+  }
+}
+
 /// The weak suites OpenSSL cannot offer (or might not), by hand-built hellos at `version`.
 void enumerate_handbuilt(net::TlsProber& prober, const net::TlsTarget& target,
                          std::uint16_t version, Probe& probe) {
@@ -232,6 +257,8 @@ Verdict judge_name(net::TlsProber& prober, const CheckMeta& meta, const tls::End
     probe.enumerated = *at;
     enumerate_openssl(prober, target, *at, probe);
   }
+  if (probe.versions[net::TlsVersion::tls1_3] == Seen::accepted)
+    enumerate_tls13(prober, target, probe);
   // Hand-built hellos also when OpenSSL got nowhere: a server may speak only suites OpenSSL
   // no longer has.
   if (probe.timeouts < k_max_timeouts)
@@ -299,9 +326,14 @@ Verdict judge_name(net::TlsProber& prober, const CheckMeta& meta, const tls::End
                     outside.size(), profile.version, join(outside, ", ")),
         "suites outside profile", {{"suites", outside}}));
 
-  std::string line = fmt::format("{}: {}; {} {} suite(s)", e.host,
-                                 accepted.empty() ? "none" : join(accepted, ", "),
-                                 probe.suites.size(), net::tls_version_name(probe.enumerated));
+  auto tls13 = static_cast<size_t>(
+      std::count_if(probe.suites.begin(), probe.suites.end(),
+                    [](const Suite& suite) { return (suite.code >> 8U) == 0x13U; }));
+  std::string line = fmt::format(
+      "{}: {}; {} {} suite(s)", e.host, accepted.empty() ? "none" : join(accepted, ", "),
+      probe.suites.size() - tls13, net::tls_version_name(probe.enumerated));
+  if (tls13 > 0)
+    line += fmt::format(", {} TLSv1.3 suite(s)", tls13);
   if (!unknown.empty())
     line += fmt::format(" (not determined: {})", join(unknown, ", "));
   out.line = std::move(line);
