@@ -3,6 +3,7 @@
 
 #include "analyze/edge.hpp"
 
+#include "analyze/rules_json.hpp"
 #include "analyze/takeover.hpp"
 #include "util/text.hpp"
 
@@ -31,31 +32,13 @@ std::string shown(std::string_view value) {
 } // namespace
 
 Expected<std::vector<EdgeProvider>> parse_edge_rules(std::string_view json) {
-  auto doc = nlohmann::json::parse(json, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return unexpected(ErrorKind::parse, "edge rules: not a JSON object");
-  auto list = doc.find("providers");
-  if (list == doc.end() || !list->is_array() || list->empty())
-    return unexpected(ErrorKind::parse, "edge rules: 'providers' must be a non-empty list");
   std::vector<EdgeProvider> out;
-  std::vector<std::string> problems;
-  size_t index = 0;
-  for (const auto& entry : *list) {
-    std::string where = fmt::format("providers[{}]", index++);
-    if (!entry.is_object()) {
-      problems.push_back(where + ": not an object");
-      continue;
-    }
+  auto read_entry = [&out](const RulesEntry& entry, RulesProblems& problems) {
+    const auto& where = entry.where;
     EdgeProvider p;
-    auto name = entry.find("provider");
-    if (name == entry.end() || !name->is_string() || name->get_ref<const std::string&>().empty())
-      problems.push_back(where + ": 'provider' must be a non-empty string");
-    else {
-      p.provider = name->get<std::string>();
-      where += " (" + p.provider + ")";
-    }
-    auto headers = entry.find("headers");
-    if (headers == entry.end() || !headers->is_array())
+    p.provider = entry.provider;
+    auto headers = entry.json.find("headers");
+    if (headers == entry.json.end() || !headers->is_array())
       problems.push_back(where + ": 'headers' must be a list of {name, contains}");
     else
       for (const auto& h : *headers) {
@@ -79,8 +62,8 @@ Expected<std::vector<EdgeProvider>> parse_edge_rules(std::string_view json) {
         }
         p.headers.push_back(std::move(rule));
       }
-    auto cnames = entry.find("cnames");
-    if (cnames == entry.end() || !cnames->is_array())
+    auto cnames = entry.json.find("cnames");
+    if (cnames == entry.json.end() || !cnames->is_array())
       problems.push_back(where + ": 'cnames' must be a list of patterns");
     else
       for (const auto& c : *cnames) {
@@ -96,16 +79,9 @@ Expected<std::vector<EdgeProvider>> parse_edge_rules(std::string_view json) {
     if (p.headers.empty() && p.cnames.empty())
       problems.push_back(where + ": needs at least one header rule or CNAME pattern");
     out.push_back(std::move(p));
-  }
-  std::vector<std::string> all;
-  for (const auto& p : out)
-    all.insert(all.end(), p.cnames.begin(), p.cnames.end());
-  std::sort(all.begin(), all.end());
-  for (size_t i = 1; i < all.size(); ++i)
-    if (all[i] == all[i - 1])
-      problems.push_back(fmt::format("CNAME pattern '{}' is listed twice", all[i]));
-  if (!problems.empty())
-    return unexpected(ErrorKind::parse, "edge rules:\n" + join(problems, "\n"));
+    return out.back().cnames;
+  };
+  LG_TRY_VOID(read_rules_providers(json, "edge rules", "CNAME pattern", read_entry));
   return out;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
-// Mixed content (W3C Mixed Content): the plain-http:// subresources an HTML page asks for. A small
-// tag scanner, not a full HTML5 parser: it reads start tags and their attributes, skips comments
-// and the bodies of <script>, <style> and <textarea>, and stops after a bounded number of tags.
+// Mixed content (W3C Mixed Content): the plain-http:// subresources an HTML page asks for, found
+// by the small start-tag scanner of analyze/html_tags (not a full HTML5 parser: comments and the
+// bodies of <script>, <style>, <textarea> and <title> are skipped, the number of tags bounded).
 
 #include <string>
 #include <string_view>

@@ -11,12 +11,12 @@
 
 #include "analyze/cookies.hpp"
 #include "analyze/headers.hpp"
+#include "analyze/html_tags.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <map>
 #include <optional>
 
@@ -346,103 +346,30 @@ ObservatoryTest judge_hsts(const Headers& headers, bool https) {
                   (hsts.preload ? " (preload requested; list membership not checked)" : ""));
 }
 
-bool html_space(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-}
-
 struct Script {
   std::string src;
   bool integrity = false;
 };
 
-/// The attributes of the start tag whose attributes begin at `i`; `i` ends just past '>'.
-std::vector<std::pair<std::string, std::string>> read_attributes(std::string_view html, size_t& i) {
-  std::vector<std::pair<std::string, std::string>> out;
-  while (i < html.size() && html[i] != '>') {
-    if (html_space(html[i]) || html[i] == '/') {
-      ++i;
-      continue;
-    }
-    size_t start = i;
-    while (i < html.size() && !html_space(html[i]) && html[i] != '=' && html[i] != '>' &&
-           html[i] != '/')
-      ++i;
-    std::string name = to_lower(html.substr(start, i - start));
-    while (i < html.size() && html_space(html[i]))
-      ++i;
-    std::string value;
-    if (i < html.size() && html[i] == '=') {
-      ++i;
-      while (i < html.size() && html_space(html[i]))
-        ++i;
-      if (i < html.size() && (html[i] == '"' || html[i] == '\'')) {
-        char quote = html[i++];
-        size_t close = html.find(quote, i);
-        if (close == std::string_view::npos)
-          close = html.size();
-        value = std::string(html.substr(i, close - i));
-        i = close == html.size() ? close : close + 1;
-      } else {
-        size_t vs = i;
-        while (i < html.size() && !html_space(html[i]) && html[i] != '>')
-          ++i;
-        value = std::string(html.substr(vs, i - vs));
-      }
-    }
-    if (!name.empty() && out.size() < 64)
-      out.emplace_back(std::move(name), std::move(value));
-  }
-  if (i < html.size())
-    ++i;
-  return out;
-}
-
-/// Every <script src> of a document (comments and script contents skipped).
+/// Every <script src> of a document, in order (comments and the text of scripts, styles, titles
+/// and text areas hold none).
 std::vector<Script> scripts_of(std::string_view html) {
   std::vector<Script> out;
-  size_t i = 0;
-  for (size_t tags = 0; tags < k_max_tags && out.size() < k_max_scripts; ++tags) {
-    i = html.find('<', i);
-    if (i == std::string_view::npos)
+  HtmlTagScanner scanner(html, k_max_tags);
+  while (out.size() < k_max_scripts) {
+    auto tag = scanner.next();
+    if (!tag)
       break;
-    if (html.substr(i, 4) == "<!--") {
-      size_t end = html.find("-->", i + 4);
-      if (end == std::string_view::npos)
-        break;
-      i = end + 3;
+    if (tag->name != "script")
       continue;
-    }
-    ++i;
-    if (!istarts_with(html.substr(i), "script") ||
-        (i + 6 < html.size() && !html_space(html[i + 6]) && html[i + 6] != '>' &&
-         html[i + 6] != '/')) {
+    const auto* src = tag->attribute("src");
+    if (!src || trim(*src).empty())
       continue;
-    }
-    i += 6;
-    auto attributes = read_attributes(html, i);
-    Script s;
-    bool has_src = false;
-    for (const auto& [name, value] : attributes) {
-      if (name == "src" && !has_src) {
-        s.src = std::string(trim(value));
-        has_src = true;
-      } else if (name == "integrity" && !trim(value).empty()) {
-        s.integrity = true;
-      }
-    }
-    if (has_src && !s.src.empty())
-      out.push_back(std::move(s));
-    // Skip the script's text: a "<script" inside it is no tag.
-    size_t close = i;
-    for (size_t guard = 0; guard < k_max_tags; ++guard) {
-      close = html.find("</", close);
-      if (close == std::string_view::npos || istarts_with(html.substr(close + 2), "script"))
-        break;
-      close += 2;
-    }
-    if (close == std::string_view::npos)
-      break;
-    i = close;
+    Script s{std::string(trim(*src))};
+    s.integrity = std::any_of(tag->attributes.begin(), tag->attributes.end(), [](const auto& a) {
+      return a.first == "integrity" && !trim(a.second).empty();
+    });
+    out.push_back(std::move(s));
   }
   return out;
 }

@@ -3,6 +3,7 @@
 
 #include "analyze/takeover.hpp"
 
+#include "analyze/rules_json.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -104,62 +105,36 @@ bool takeover_pattern_matches(std::string_view pattern, std::string_view host) {
 }
 
 Expected<std::vector<TakeoverProvider>> parse_takeover_rules(std::string_view json) {
-  auto doc = nlohmann::json::parse(json, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object())
-    return unexpected(ErrorKind::parse, "takeover rules: not a JSON object");
-  auto list = doc.find("providers");
-  if (list == doc.end() || !list->is_array() || list->empty())
-    return unexpected(ErrorKind::parse, "takeover rules: 'providers' must be a non-empty list");
   std::vector<TakeoverProvider> out;
-  std::vector<std::string> problems;
-  size_t index = 0;
-  for (const auto& entry : *list) {
-    std::string where = fmt::format("providers[{}]", index++);
-    if (!entry.is_object()) {
-      problems.push_back(where + ": not an object");
-      continue;
-    }
+  auto read_entry = [&out](const RulesEntry& entry, RulesProblems& problems) {
+    const auto& where = entry.where;
     TakeoverProvider p;
-    auto name = entry.find("provider");
-    if (name == entry.end() || !name->is_string() || name->get_ref<const std::string&>().empty())
-      problems.push_back(where + ": 'provider' must be a non-empty string");
-    else {
-      p.provider = name->get<std::string>();
-      where += " (" + p.provider + ")";
-    }
-    strings(entry, "patterns", p.patterns, where, problems);
+    p.provider = entry.provider;
+    strings(entry.json, "patterns", p.patterns, where, problems);
     if (p.patterns.empty())
       problems.push_back(where + ": needs at least one pattern");
     for (const auto& pattern : p.patterns)
       if (auto why = takeover_pattern_problem(pattern); !why.empty())
         problems.push_back(fmt::format("{}: pattern '{}' {}", where, pattern, why));
-    strings(entry, "unclaimed", p.unclaimed, where, problems);
-    auto claimable = entry.find("nxdomain_claimable");
-    if (claimable == entry.end() || !claimable->is_boolean())
+    strings(entry.json, "unclaimed", p.unclaimed, where, problems);
+    auto claimable = entry.json.find("nxdomain_claimable");
+    if (claimable == entry.json.end() || !claimable->is_boolean())
       problems.push_back(where + ": 'nxdomain_claimable' must be true or false");
     else
       p.nxdomain_claimable = claimable->get<bool>();
-    auto takeover = entry.find("takeover");
-    if (takeover != entry.end() && takeover->is_string())
+    auto takeover = entry.json.find("takeover");
+    if (takeover != entry.json.end() && takeover->is_string())
       p.takeover = takeover->get<std::string>();
     if (p.takeover != "possible" && p.takeover != "edge" && p.takeover != "unlikely" &&
         p.takeover != "unknown")
       problems.push_back(where + ": 'takeover' must be possible, edge, unlikely or unknown");
-    auto note = entry.find("note");
-    if (note != entry.end() && note->is_string())
+    auto note = entry.json.find("note");
+    if (note != entry.json.end() && note->is_string())
       p.note = note->get<std::string>();
     out.push_back(std::move(p));
-  }
-  // Two providers claiming one pattern would make the match depend on the order.
-  std::vector<std::string> all;
-  for (const auto& p : out)
-    all.insert(all.end(), p.patterns.begin(), p.patterns.end());
-  std::sort(all.begin(), all.end());
-  for (size_t i = 1; i < all.size(); ++i)
-    if (all[i] == all[i - 1])
-      problems.push_back(fmt::format("pattern '{}' is listed twice", all[i]));
-  if (!problems.empty())
-    return unexpected(ErrorKind::parse, "takeover rules:\n" + join(problems, "\n"));
+    return out.back().patterns;
+  };
+  LG_TRY_VOID(read_rules_providers(json, "takeover rules", "pattern", read_entry));
   return out;
 }
 
