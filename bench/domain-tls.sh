@@ -1,23 +1,33 @@
 #!/usr/bin/env bash
 # Answers "how long does a full email + domain + edge audit of three names take, in how much
 # memory, next to testssl.sh and sslscan on the same endpoints, and do they agree?": takes
-# launchgate from a Release build (it builds nothing), makes a test CA and three leaves with the
-# openssl command line, and starts three `openssl s_server -www` endpoints on free loopback ports:
+# launchgate from a Release build (it builds nothing), makes a test CA and three leaves (EC P-256)
+# with the openssl command line, and starts three `openssl s_server -www` endpoints on free
+# loopback ports:
 #   portal.test       TLS 1.2 and 1.3, ECDHE-ECDSA AES-GCM and ChaCha20 only (Mozilla
-#                     intermediate)
-#   app.portal.test   TLS 1.0 to 1.3, every suite OpenSSL offers at security level 0
-#   www.portal.test   TLS 1.2 only, with CBC-SHA1 and anonymous (AECDH) suites added
+#                     intermediate); a sound leaf for the name, valid 90 days
+#   app.portal.test   TLS 1.0 to 1.3, every suite OpenSSL offers at security level 0; a sound
+#                     leaf for the name, valid 90 days
+#   www.portal.test   TLS 1.2 only, with CBC-SHA1 and anonymous (AECDH) suites added; the planted
+#                     certificate problem: the leaf is issued for other.portal.test (CN and only
+#                     SAN) and expires in 5 days
 # A zone file (portal.test: A records on 127.0.0.1, MX, SPF, DKIM, DMARC, MTA-STS, CAA) answers
 # launchgate's DNS offline; testssl.sh and sslscan are pointed at 127.0.0.1 with the names as SNI.
 # Then, RUNS times in turns:
 #   launchgate  `launchgate audit -c CONFIG --only email,domain,edge --format json`
-#   testssl.sh  `testssl (Debian names it so) --quiet --color 0 --warnings off --ip 127.0.0.1 --jsonfile F NAME:PORT`
-#               per endpoint (protocols, ciphers per protocol, certificate, vulnerabilities: its
-#               default run)
+#   testssl.sh  `testssl (Debian names it so) --quiet --color 0 --warnings off --ip 127.0.0.1
+#               --add-ca ca.pem --jsonfile F NAME:PORT` per endpoint (protocols, ciphers per
+#               protocol, certificate, vulnerabilities: its default run; --add-ca so that it
+#               judges the chain against the bench CA, as launchgate does through domain.ca_file)
 #   sslscan     `sslscan --no-colour --xml=F --sni-name=NAME 127.0.0.1:PORT` per endpoint
-# Wall time and peak RSS come from /usr/bin/time. After the runs, the protocol verdicts of the
-# three tools are printed side by side (accepted SSLv3/TLS 1.0/1.1/1.2/1.3 per endpoint, and
-# whether a weak suite class — NULL, anonymous, EXPORT, RC4, DES/3DES — was seen).
+# Wall time and peak RSS come from /usr/bin/time. After the runs, the verdicts of the three tools
+# are printed side by side in two tables: protocols (accepted SSLv3/TLS 1.0/1.1/1.2/1.3 per
+# endpoint, and whether a weak suite class — NULL, anonymous, EXPORT, RC4, DES/3DES — was seen)
+# and the leaf certificate (key type and bits, not-after day, whether it covers the name, whether
+# it expires within 30 days, whether the chain is trusted). sslscan prints the certificate's
+# fields but judges none of them: the report matches its altnames against the name and counts
+# the days to its not-valid-after itself, and says "not judged" for the chain. A cell where a
+# tool disagrees with launchgate is marked DIFFERS.
 #
 # usage: bench/domain-tls.sh [--runs N] [--no-testssl] [--no-sslscan]
 #   BUILD=DIR  a Release build dir holding bin/launchgate (default build-bench-domain)
@@ -35,6 +45,7 @@ while [[ $# -gt 0 ]]; do
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
+[[ -d $build ]] && build=$(cd "$build" && pwd) # the runs happen in a scratch dir
 lg=$build/bin/launchgate
 [[ -x $lg ]] || { echo "no $lg: cmake -S . -B $build -DCMAKE_BUILD_TYPE=Release -DLG_TESTS=OFF && cmake --build $build" >&2; exit 2; }
 testssl=$(command -v testssl.sh || command -v testssl || true)
@@ -55,16 +66,18 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 # --- the PKI ---------------------------------------------------------------------------------
 cd "$work"
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem \
-  -days 30 -subj "/CN=launchgate bench CA" 2>/dev/null
-leaf() {
+  -days 365 -subj "/CN=launchgate bench CA" 2>/dev/null
+leaf() { # file name, the name the certificate is issued for (CN and only SAN), days valid
   openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$1.key" -out "$1.csr" \
-    -subj "/CN=$1" 2>/dev/null
-  printf 'subjectAltName=DNS:%s\n' "$1" > "$1.ext"
-  openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days 30 \
+    -subj "/CN=$2" 2>/dev/null
+  printf 'subjectAltName=DNS:%s\n' "$2" > "$1.ext"
+  openssl x509 -req -in "$1.csr" -CA ca.pem -CAkey ca.key -CAcreateserial -days "$3" \
     -extfile "$1.ext" -out "$1.pem" 2>/dev/null
 }
 names=(portal.test app.portal.test www.portal.test)
-for n in "${names[@]}"; do leaf "$n"; done
+leaf portal.test portal.test 90
+leaf app.portal.test app.portal.test 90
+leaf www.portal.test other.portal.test 5 # the planted certificate problem: wrong name, 5 days left
 
 declare -A port
 start_server() { # name, options...
@@ -136,7 +149,7 @@ for r in $(seq "$runs"); do
     for n in "${names[@]}"; do
       rm -f "testssl-$n-$r.json"
       timed "testssl:$n" "$testssl" --quiet --color 0 --warnings off --ip 127.0.0.1 \
-        --jsonfile "testssl-$n-$r.json" "$n:${port[$n]}"
+        --add-ca ca.pem --jsonfile "testssl-$n-$r.json" "$n:${port[$n]}"
     done
   fi
 done
