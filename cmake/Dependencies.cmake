@@ -17,3 +17,5 @@ pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2)
 pkg_check_modules(LIBPSL REQUIRED IMPORTED_TARGET libpsl)
 pkg_check_modules(CARES REQUIRED IMPORTED_TARGET libcares)
 find_package(ZLIB REQUIRED)
+# Header-only: Boost.Beast's HTTP/1.1 parser for the perf gate's load engine.
+find_package(Boost 1.74 REQUIRED)

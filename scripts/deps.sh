@@ -8,7 +8,7 @@ packages=(
   # libraries
   libcurl4-openssl-dev libssl-dev libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev
   libsqlite3-dev libargon2-dev libcpp-httplib-dev libhyperscan-dev libre2-dev libtomlplusplus-dev
-  libgit2-dev zlib1g-dev git libpsl-dev publicsuffix libc-ares-dev
+  libgit2-dev zlib1g-dev git libpsl-dev publicsuffix libc-ares-dev libboost-dev
   # tests
   libgtest-dev libgmock-dev python3-jsonschema swaks knot openssl
   # benchmarks

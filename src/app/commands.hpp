@@ -89,3 +89,27 @@ std::string mailsink_line(const net::MailMessage& message, const std::string& ti
 std::string redact_link(std::string_view url);
 
 } // namespace lg::app
+
+namespace lg::app {
+
+struct PerfOptions {
+  std::string url;                  ///< --url: the one http:// URL measured
+  double rate = 0;                  ///< --rate: requests/s in all (open model); 0: closed model
+  int connections = 10;             ///< --connections
+  int threads = 1;                  ///< --threads
+  double duration_s = 10;           ///< --duration, seconds measured
+  double warmup_s = 0;              ///< --warmup, seconds sent before measuring
+  double timeout_s = 10;            ///< --timeout, per request
+  long long max_requests = 0;       ///< --max-requests: hard bound; 0: none
+  std::string method = "GET";       ///< --method
+  std::vector<std::string> headers; ///< --header "Name: value", repeatable
+  std::string body;                 ///< --body
+  double p95_ms = 500;              ///< --p95-ms: the limit perf.api-latency judges against
+  OutputOptions output;
+};
+
+/// `launchgate perf --url URL`: perf.api-latency for one URL without a config, reported like an
+/// audit of the perf gate (its measurements carry the percentiles).
+int run_perf(const PerfOptions& options);
+
+} // namespace lg::app

@@ -1,5 +1,5 @@
-// The command line: subcommands audit, demo, init, secrets, checks, mailsink and email on CLI11,
-// the exit codes of DESIGN.md and the one top-level catch of the program.
+// The command line: subcommands audit, demo, init, secrets, checks, mailsink, email and perf on
+// CLI11, the exit codes of DESIGN.md and the one top-level catch of the program.
 
 #include "app/main.hpp"
 
@@ -153,6 +153,46 @@ int dispatch(int argc, char** argv) {
   email->require_subcommand(1);
   const EmailCommand email_commands[] = {add_email_spf_eval(*email), add_email_verify(*email)};
 
+  auto* perf = app.add_subcommand(
+      "perf", "measure one URL's latency under load, as perf.api-latency judges it");
+  PerfOptions perf_options;
+  std::string perf_format = "text";
+  perf->add_option("--url", perf_options.url, "the http:// URL to load")->required();
+  perf->add_option("--rate", perf_options.rate,
+                   "requests per second in all, at a constant rate (open model, coordinated "
+                   "omission corrected); without it each connection sends as answers come")
+      ->check(CLI::Range(0.0, 1000000.0));
+  perf->add_option("-c,--connections", perf_options.connections, "connections kept open")
+      ->check(CLI::Range(1, 10000))
+      ->capture_default_str();
+  perf->add_option("-t,--threads", perf_options.threads, "event loops")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  perf->add_option("-d,--duration", perf_options.duration_s, "seconds measured")
+      ->check(CLI::Range(0.1, 86400.0))
+      ->capture_default_str();
+  perf->add_option("--warmup", perf_options.warmup_s, "seconds of load before measuring")
+      ->check(CLI::Range(0.0, 3600.0));
+  perf->add_option("--timeout", perf_options.timeout_s, "seconds a request may take")
+      ->check(CLI::Range(0.001, 600.0))
+      ->capture_default_str();
+  perf->add_option("--max-requests", perf_options.max_requests,
+                   "stop after this many requests (0: no bound but the duration)")
+      ->check(CLI::Range(0LL, 1LL << 40));
+  perf->add_option("-m,--method", perf_options.method, "the request method")->capture_default_str();
+  perf->add_option("-H,--header", perf_options.headers, "a request header 'Name: value'")
+      ->allow_extra_args(false);
+  perf->add_option("--body", perf_options.body, "the request body");
+  perf->add_option("--p95-ms", perf_options.p95_ms, "the p95 limit in milliseconds")
+      ->check(CLI::Range(1.0, 600000.0))
+      ->capture_default_str();
+  perf->add_option("--format", perf_format, "stdout format: text, json, sarif, junit, md, html")
+      ->capture_default_str();
+  perf->add_option("-o,--output", perf_options.output.files,
+                   "write a report to FILE (format from extension)")
+      ->allow_extra_args(false);
+  perf->add_flag("-q,--quiet", perf_options.output.quiet, "print nothing on stdout");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -194,6 +234,16 @@ int dispatch(int argc, char** argv) {
     options.output.files = scan_outputs;
     options.output.quiet = scan_quiet;
     return run_secrets(options);
+  }
+  if (*perf) {
+    auto format = report::parse_format(perf_format);
+    if (!format) {
+      fmt::print(stderr, "launchgate: unknown --format '{}' (text, json, sarif, junit, md, html)\n",
+                 perf_format);
+      return k_usage;
+    }
+    perf_options.output.stdout_format = *format;
+    return run_perf(perf_options);
   }
   if (*init)
     return run_init(init_path, force);
