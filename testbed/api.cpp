@@ -12,10 +12,12 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <limits>
 #include <memory>
 #include <source_location>
+#include <thread>
 #include <typeinfo>
 
 namespace portal {
@@ -356,13 +358,20 @@ void update_me(Context& ctx, const User& user, const Request& req, Response& res
 
 // GET /api/search?q=: up to 50 records of the caller's org whose title or body contains q.
 void search(Context& ctx, const User& user, const Request& req, Response& res) {
+  const auto& flaws = ctx.options.flaws;
+  if (flaws.has(Flaw::slow_search)) {
+    // The flaw: every search holds its worker thread for 800 ms before answering, like a query
+    // without an index. cpp-httplib's pool is small (8 threads on up to 9 cores), so enough
+    // concurrent searches make every other route wait for a free thread too.
+    constexpr auto k_slow_search = std::chrono::milliseconds(800);
+    std::this_thread::sleep_for(k_slow_search);
+  }
   const auto query = req.get_param_value("q");
   if (!req.has_param("q") || !valid_utf8(query) || utf8_length(query) < 1 ||
       utf8_length(query) > k_max_query) {
     send_error(res, 400, fmt::format("q is required, 1 to {} characters", k_max_query));
     return;
   }
-  const auto& flaws = ctx.options.flaws;
   // Under the search-leak flaw the org restriction is dropped.
   const auto org =
       flaws.has(Flaw::search_leak) ? std::nullopt : std::optional<std::int64_t>(user.org_id);

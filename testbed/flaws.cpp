@@ -59,6 +59,10 @@ constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
      "Strict-Transport-Security: max-age=86400 without includeSubDomains (needs TLS)"},
     {Flaw::mixed_content, "mixed-content",
      "the sign-in page loads a script and an image over http:// (needs TLS)"},
+    {Flaw::slow_search, "slow-search", "GET /api/search waits 800 ms before it answers"},
+    {Flaw::slow_page, "slow-page",
+     "every HTML page shows its large notice only 3 s after loading (late Largest Contentful "
+     "Paint)"},
 }};
 
 constexpr bool table_in_enum_order() {

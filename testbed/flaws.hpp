@@ -38,6 +38,8 @@ enum class Flaw {
   no_https_redirect,
   weak_hsts,
   mixed_content,
+  slow_search,
+  slow_page,
   count_,
 };
 

@@ -1,6 +1,7 @@
 // Server-rendered HTML pages of the sample portal: the sign-in form, the org's records table, and
-// the forms behind the mailed reset and invite links. Every value is HTML-escaped; there is no
-// script and the only asset is the same-origin /style.css, so the strict CSP holds. Form posts
+// the forms behind the mailed reset and invite links, each with the portal's notice on top. Every
+// value is HTML-escaped; there is no script (but the slow-page flaw's same-origin /notice.js) and
+// the only other asset is the same-origin /style.css, so the strict CSP holds. Form posts
 // must come from this origin (Origin header; the sign-out form follows the API's CSRF rule) and
 // use the SameSite=Lax session cookie; failed sign-ins share the API's limits (429).
 
@@ -24,7 +25,31 @@ constexpr std::string_view k_style =
 header{display:flex;justify-content:space-between;align-items:center;border-bottom:1px solid #ccd;margin-bottom:1rem}
 table{border-collapse:collapse;width:100%}th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #e3e6ea;vertical-align:top}
 label{display:block;margin:.5rem 0}input{padding:.3rem;font-size:1rem}.error{color:#a40000}.muted{color:#667}
+.notice{font-size:1.25rem;line-height:1.6;margin:0 0 1rem}
 )css";
+
+// The notice at the top of every page: the largest element of each, so the one a browser reports
+// as its Largest Contentful Paint.
+constexpr std::string_view k_notice =
+    R"(<p id="portal-notice" class="notice">Welcome to the Client Portal, where your organisation )"
+    R"(keeps its records. Every record you create is visible to the members of your organisation )"
+    R"(and to no one else. Search finds a record by a word of its title or body. New members join )"
+    R"(through an invitation from one of your organisation's administrators, and a forgotten )"
+    R"(password is replaced through a reset link sent by email. Please sign out when you leave a )"
+    R"(shared computer.</p>)";
+
+// The slow-page flaw's script (the CSP allows only same-origin scripts, no inline ones): 3 s
+// after it runs, the notice kept in the page's template replaces the small placeholder.
+constexpr std::string_view k_notice_script =
+    R"js(// slow-page: the notice appears 3000 ms after the page loaded.
+setTimeout(function () {
+  var slot = document.getElementById("portal-notice");
+  var late = document.getElementById("portal-notice-late");
+  if (slot && late) {
+    slot.replaceWith(late.content.cloneNode(true));
+  }
+}, 3000);
+)js";
 
 std::string layout(std::string_view title, std::string_view content, std::string_view who = {}) {
   std::string signed_in;
@@ -40,12 +65,30 @@ std::string layout(std::string_view title, std::string_view content, std::string
 <body><header><h1>Client Portal</h1>{}</header>
 <main>
 {}
+{}
 </main></body></html>
 )",
-                     html_escape(title), signed_in, content);
+                     html_escape(title), signed_in, k_notice, content);
 }
 
-void send_html(Response& res, int status, const std::string& html) {
+// Under the slow-page flaw the notice of `html` becomes a small placeholder, the notice moves
+// into an inert <template>, and /notice.js swaps them 3 s later.
+void delay_notice(std::string& html) {
+  const auto at = html.find(k_notice);
+  if (at == std::string::npos) {
+    return;
+  }
+  html.replace(at, k_notice.size(),
+               fmt::format(R"(<p id="portal-notice" class="muted">Loading notices…</p>)"
+                           "\n<template id=\"portal-notice-late\">{}</template>\n"
+                           R"(<script src="/notice.js"></script>)",
+                           k_notice));
+}
+
+void send_html(const Context& ctx, Response& res, int status, std::string html) {
+  if (ctx.options.flaws.has(Flaw::slow_page)) {
+    delay_notice(html);
+  }
   res.status = status;
   res.set_content(html, "text/html; charset=utf-8");
 }
@@ -88,7 +131,7 @@ std::string password_form(std::string_view title, std::string_view action, std::
 // False (after answering 403) when a browser says the form was posted from another origin.
 bool same_origin(const Context& ctx, const Request& req, Response& res) {
   if (req.has_header("Origin") && req.get_header_value("Origin") != ctx.base_url) {
-    send_html(res, 403, message_page("Forbidden", "This form must be sent from the portal."));
+    send_html(ctx, res, 403, message_page("Forbidden", "This form must be sent from the portal."));
     return false;
   }
   return true;
@@ -101,7 +144,7 @@ std::optional<User> cookie_user(Context& ctx, const Request& req) {
 void records_page(Context& ctx, const Request& req, Response& res) {
   const auto user = cookie_user(ctx, req);
   if (!user) {
-    send_html(res, 401,
+    send_html(ctx, res, 401,
               message_page("Please sign in", "Sign in to see your organisation's records."));
     return;
   }
@@ -125,7 +168,7 @@ void records_page(Context& ctx, const Request& req, Response& res) {
 {}</tbody></table>)",
       html_escape(user->org), html_escape(query), page.total,
       page.total > k_page_records ? fmt::format(", first {} shown", k_page_records) : "", rows);
-  send_html(res, 200, layout("Records", content, user->email + " (" + user->role + ")"));
+  send_html(ctx, res, 200, layout("Records", content, user->email + " (" + user->role + ")"));
 }
 
 void login_form_post(Context& ctx, const Request& req, Response& res) {
@@ -137,12 +180,12 @@ void login_form_post(Context& ctx, const Request& req, Response& res) {
   const auto result = sign_in(ctx, email, password, req.remote_addr, cookie_value(req, "session"));
   if (result.retry_after > 0) {
     res.set_header("Retry-After", std::to_string(result.retry_after));
-    send_html(res, 429,
+    send_html(ctx, res, 429,
               sign_in_form("Too many failed sign-ins. Please wait a few minutes and try again."));
     return;
   }
   if (!result.session) {
-    send_html(res, 401, sign_in_form("Invalid email or password."));
+    send_html(ctx, res, 401, sign_in_form("Invalid email or password."));
     return;
   }
   res.set_header("Set-Cookie", session_cookie(ctx, result.session->token));
@@ -152,7 +195,7 @@ void login_form_post(Context& ctx, const Request& req, Response& res) {
 void logout_form_post(Context& ctx, const Request& req, Response& res) {
   // The sign-out form rides on the session cookie: the CSRF rule of the API applies.
   if (csrf_refused(ctx, req)) {
-    send_html(res, 403, message_page("Forbidden", "This form must be sent from the portal."));
+    send_html(ctx, res, 403, message_page("Forbidden", "This form must be sent from the portal."));
     return;
   }
   const auto token = cookie_value(req, "session");
@@ -204,16 +247,18 @@ void token_form_post(Context& ctx, const TokenForm& form, const Request& req, Re
   const auto password = form_field(req.body, "password");
   switch (form.run(ctx, token, password, req.remote_addr)) {
   case TokenOutcome::done:
-    send_html(res, form.done_status, message_page(form.done_title, form.done_text));
+    send_html(ctx, res, form.done_status, message_page(form.done_title, form.done_text));
     return;
   case TokenOutcome::weak_password:
-    send_html(res, 400, password_form(form.title, form.action, token, password_problem(password)));
+    send_html(ctx, res, 400,
+              password_form(form.title, form.action, token, password_problem(password)));
     return;
   case TokenOutcome::email_taken: // only an invite meets a taken email
-    send_html(res, 409, message_page("Already registered", "This email already has an account."));
+    send_html(ctx, res, 409,
+              message_page("Already registered", "This email already has an account."));
     return;
   case TokenOutcome::invalid_token:
-    send_html(res, 400, message_page("Link expired", form.expired_text));
+    send_html(ctx, res, 400, message_page("Link expired", form.expired_text));
     return;
   }
 }
@@ -224,6 +269,11 @@ void install_page_routes(httplib::Server& server, Context& ctx) {
   server.Get("/style.css", [](const Request&, Response& res) {
     res.set_content(std::string(k_style), "text/css; charset=utf-8");
   });
+  if (ctx.options.flaws.has(Flaw::slow_page)) {
+    server.Get("/notice.js", [](const Request&, Response& res) {
+      res.set_content(std::string(k_notice_script), "text/javascript; charset=utf-8");
+    });
+  }
   server.Get("/", [&ctx](const Request& req, Response& res) {
     if (cookie_user(ctx, req)) {
       res.set_redirect("/records", 303);
@@ -236,7 +286,7 @@ void install_page_routes(httplib::Server& server, Context& ctx) {
                   "<script src=\"http://cdn.portal.test/analytics.js\"></script>\n"
                   "<img src=\"http://cdn.portal.test/logo.png\" alt=\"\">\n");
     }
-    send_html(res, 200, html);
+    send_html(ctx, res, 200, html);
   });
   server.Get("/records",
              [&ctx](const Request& req, Response& res) { records_page(ctx, req, res); });
@@ -246,8 +296,8 @@ void install_page_routes(httplib::Server& server, Context& ctx) {
               [&ctx](const Request& req, Response& res) { logout_form_post(ctx, req, res); });
   for (const TokenForm* form : {&k_reset_form, &k_invite_form}) {
     const std::string path(form->action);
-    server.Get(path, [form](const Request& req, Response& res) {
-      send_html(res, 200,
+    server.Get(path, [&ctx, form](const Request& req, Response& res) {
+      send_html(ctx, res, 200,
                 password_form(form->title, form->action, req.get_param_value("token"), {}));
     });
     server.Post(path, [&ctx, form](const Request& req, Response& res) {

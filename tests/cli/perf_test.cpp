@@ -16,6 +16,12 @@ using test::run_command;
 
 const std::string k_bin = LG_LAUNCHGATE_BIN;
 
+/// The check's own word that this machine was too busy for launchgate to keep its schedule.
+bool unreliable(const nlohmann::json& check) {
+  return check["status"] == "error" &&
+         check["reason"].get<std::string>().find("unreliable measurement") != std::string::npos;
+}
+
 class CliPerf : public ::testing::Test {
 protected:
   static void SetUpTestSuite() {
@@ -51,12 +57,15 @@ std::string CliPerf::s_problem;
 
 TEST_F(CliPerf, AConstantRateRunReportsTheDesignsMeasurements) {
   auto r = run_command(perf_args({}));
-  ASSERT_EQ(r.code, 0) << r.err << r.out;
   auto report = nlohmann::json::parse(r.out);
   ASSERT_EQ(report["checks"].size(), 1u);
   const auto& check = report["checks"][0];
   EXPECT_EQ(check["id"], "perf.api-latency");
-  EXPECT_EQ(check["status"], "pass") << check.dump();
+  // The measurements stand either way; the verdict only when launchgate kept its schedule.
+  if (!unreliable(check)) {
+    EXPECT_EQ(r.code, 0) << r.err << r.out;
+    EXPECT_EQ(check["status"], "pass") << check.dump();
+  }
   ASSERT_EQ(check["measurements"].size(), 1u);
   const auto& m = check["measurements"][0];
   EXPECT_EQ(m["action"], "GET /api/health");
@@ -75,9 +84,11 @@ TEST_F(CliPerf, AnswersThatAreErrorsFailTheCheck) {
   auto r = run_command(args);
   // perf.api-latency is of medium severity: failing it leaves the verdict ready (only critical
   // and high checks block a launch), so the exit code stays 0 and the check says what failed.
-  EXPECT_EQ(r.code, 0) << r.err;
   auto report = nlohmann::json::parse(r.out);
   const auto& check = report["checks"][0];
+  if (unreliable(check))
+    GTEST_SKIP() << check.dump();
+  EXPECT_EQ(r.code, 0) << r.err;
   EXPECT_EQ(check["status"], "fail") << check.dump();
   ASSERT_EQ(check["findings"].size(), 1u) << check.dump();
   const auto message = check["findings"][0]["message"].get<std::string>();

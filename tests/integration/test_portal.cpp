@@ -11,9 +11,11 @@
 #include <nlohmann/json.hpp>
 
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <thread>
 
 namespace {
 
@@ -1572,6 +1574,82 @@ TEST_F(PortalTest, SessionGateFlagsAreValidated) {
     }
     child.remove_log();
   }
+}
+
+// --- perf flaws ---------------------------------------------------------------------------------
+
+TEST_F(PortalTest, FlawSlowSearchTakes800MsWithoutBlockingOtherRoutes) {
+  start({"--flaw", "slow-search"});
+  const auto alice = login("alice@acme.test");
+  const auto started = portal_test::Clock::now();
+  const auto hits = search_results("e", alice);
+  EXPECT_GE(portal_test::Clock::now() - started, std::chrono::milliseconds(800));
+  ASSERT_FALSE(hits.empty());
+  for (const auto& row : hits) {
+    EXPECT_EQ(row["org"], "acme");
+  }
+
+  // A search in flight holds one worker thread, not the server: health answers meanwhile.
+  portal_test::Clock::time_point search_done;
+  long search_status = 0;
+  std::thread searcher([&] {
+    search_status = search("e", alice).status;
+    search_done = portal_test::Clock::now();
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(100)); // let the search reach its handler
+  const auto health = get("/api/health");
+  const auto health_done = portal_test::Clock::now();
+  searcher.join();
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(search_status, 200);
+  EXPECT_LT(health_done, search_done);
+}
+
+TEST_F(PortalTest, SearchWithoutSlowSearchAnswers) {
+  start();
+  const auto hits = search_results("e", login("alice@acme.test"));
+  EXPECT_FALSE(hits.empty());
+}
+
+TEST_F(PortalTest, FlawSlowPageInsertsTheNoticeAfter3Seconds) {
+  start({"--flaw", "slow-page"});
+  const auto token = login("alice@acme.test");
+  const auto records = m_http.request("GET", "/records", std::nullopt, {cookie(token)});
+  ASSERT_EQ(records.status, 200);
+  for (const auto& page : {get("/"), records}) {
+    const auto& html = page.body;
+    expect_security_headers(page);
+    EXPECT_NE(html.find(R"(<p id="portal-notice" class="muted">)"), std::string::npos) << html;
+    EXPECT_NE(html.find(R"(<script src="/notice.js"></script>)"), std::string::npos) << html;
+    // The large notice ships only inside the inert template.
+    const auto open = html.find(R"(<template id="portal-notice-late">)");
+    const auto notice = html.find(R"(<p id="portal-notice" class="notice">Welcome)");
+    const auto close = html.find("</template>");
+    ASSERT_NE(open, std::string::npos) << html;
+    EXPECT_LT(open, notice);
+    EXPECT_LT(notice, close);
+    EXPECT_EQ(html.find(R"(class="notice")", close), std::string::npos);
+  }
+  const auto script = get("/notice.js");
+  EXPECT_EQ(script.status, 200);
+  EXPECT_EQ(script.header("Content-Type"), "text/javascript; charset=utf-8");
+  EXPECT_NE(script.body.find("setTimeout("), std::string::npos) << script.body;
+  EXPECT_NE(script.body.find("}, 3000);"), std::string::npos) << script.body;
+  EXPECT_NE(script.body.find("portal-notice-late"), std::string::npos) << script.body;
+}
+
+TEST_F(PortalTest, PagesWithoutSlowPageShipTheNoticeInTheHtml) {
+  start();
+  const auto token = login("alice@acme.test");
+  const auto records = m_http.request("GET", "/records", std::nullopt, {cookie(token)});
+  ASSERT_EQ(records.status, 200);
+  for (const auto& page : {get("/"), records}) {
+    EXPECT_NE(page.body.find(R"(<p id="portal-notice" class="notice">Welcome)"), std::string::npos)
+        << page.body;
+    EXPECT_EQ(page.body.find("<template"), std::string::npos) << page.body;
+    EXPECT_EQ(page.body.find("<script"), std::string::npos) << page.body;
+  }
+  EXPECT_EQ(get("/notice.js").status, 404);
 }
 
 } // namespace
