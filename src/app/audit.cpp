@@ -174,9 +174,7 @@ int run_audit(const Config& config, const AuditOptions& options) {
   // 4. The verdict and the order in which the work should be done.
   report.verdict = compute_verdict(report.checks);
   sort_for_report(report.checks);
-  report.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+  report.duration_ms = ms_since(started);
 
   // 5. The outputs: each file in the format of its extension, then the scorecard.
   return emit_report(report, options.output);
@@ -204,6 +202,12 @@ int emit_report(const Report& report, const OutputOptions& output) {
     }
   }
   return status;
+}
+
+long long ms_since(std::chrono::steady_clock::time_point started) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                               started)
+      .count();
 }
 
 std::string rfc3339_utc_now() {

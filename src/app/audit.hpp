@@ -5,6 +5,7 @@
 #include "core/config.hpp"
 #include "report/report.hpp"
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,9 @@ int emit_report(const Report& report, const OutputOptions& output);
 
 /// Now, as RFC 3339 in UTC (the report's started_at).
 std::string rfc3339_utc_now();
+
+/// Milliseconds from `started` until now (the report's duration_ms).
+long long ms_since(std::chrono::steady_clock::time_point started);
 
 /// The format of an output file from its extension, or `fallback`.
 report::Format format_for_file(const std::string& path, report::Format fallback);

@@ -171,9 +171,7 @@ int run_perf(const PerfOptions& options) {
   report.gates = {"perf"};
   report.checks.push_back(std::move(check));
   report.verdict = compute_verdict(report.checks);
-  report.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+  report.duration_ms = ms_since(started);
   return emit_report(report, options.output);
 }
 

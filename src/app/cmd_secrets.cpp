@@ -158,9 +158,7 @@ int run_secrets(const SecretsOptions& options) {
   if (baseline)
     apply_baseline(report.checks, *baseline);
   report.verdict = compute_verdict(report.checks);
-  report.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
+  report.duration_ms = ms_since(started);
   return emit_report(report, options.output);
 }
 
