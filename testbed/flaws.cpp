@@ -61,8 +61,8 @@ constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
      "the sign-in page loads a script and an image over http:// (needs TLS)"},
     {Flaw::slow_search, "slow-search", "GET /api/search waits 800 ms before it answers"},
     {Flaw::slow_page, "slow-page",
-     "every HTML page shows its large notice only 3 s after loading (late Largest Contentful "
-     "Paint)"},
+     "every HTML page shows its large notice only once /notice.js arrives, which the server "
+     "answers after 3 s (late Largest Contentful Paint)"},
 }};
 
 constexpr bool table_in_enum_order() {

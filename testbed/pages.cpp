@@ -11,6 +11,9 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+#include <thread>
+
 namespace portal {
 
 namespace {
@@ -38,18 +41,24 @@ constexpr std::string_view k_notice =
     R"(password is replaced through a reset link sent by email. Please sign out when you leave a )"
     R"(shared computer.</p>)";
 
-// The slow-page flaw's script (the CSP allows only same-origin scripts, no inline ones): 3 s
-// after it runs, the notice kept in the page's template replaces the small placeholder.
+// The slow-page flaw's script (the CSP allows only same-origin scripts, no inline ones): the
+// server answers it only after 3 s (install_page_routes), and once it runs the notice kept in
+// the page's template replaces the small placeholder at once. Loaded `async` at the end of the
+// body, it does not hold up the first paint: the placeholder shows first, the notice — the
+// page's largest element — only when the slow request completes, as on a real slow page.
 constexpr std::string_view k_notice_script =
-    R"js(// slow-page: the notice appears 3000 ms after the page loaded.
-setTimeout(function () {
+    R"js(// slow-page: this script arrives 3 s late; the notice appears as soon as it runs.
+(function () {
   var slot = document.getElementById("portal-notice");
   var late = document.getElementById("portal-notice-late");
   if (slot && late) {
     slot.replaceWith(late.content.cloneNode(true));
   }
-}, 3000);
+})();
 )js";
+
+// How long the slow-page flaw's server holds /notice.js before answering it.
+constexpr auto k_notice_script_delay = std::chrono::milliseconds(3000);
 
 std::string layout(std::string_view title, std::string_view content, std::string_view who = {}) {
   std::string signed_in;
@@ -72,7 +81,8 @@ std::string layout(std::string_view title, std::string_view content, std::string
 }
 
 // Under the slow-page flaw the notice of `html` becomes a small placeholder, the notice moves
-// into an inert <template>, and /notice.js swaps them 3 s later.
+// into an inert <template>, and /notice.js (loaded async at the end of the body, answered 3 s
+// late) swaps them.
 void delay_notice(std::string& html) {
   const auto at = html.find(k_notice);
   if (at == std::string::npos) {
@@ -80,9 +90,11 @@ void delay_notice(std::string& html) {
   }
   html.replace(at, k_notice.size(),
                fmt::format(R"(<p id="portal-notice" class="muted">Loading notices…</p>)"
-                           "\n<template id=\"portal-notice-late\">{}</template>\n"
-                           R"(<script src="/notice.js"></script>)",
+                           "\n<template id=\"portal-notice-late\">{}</template>",
                            k_notice));
+  const auto end = html.rfind("</body>");
+  html.insert(end == std::string::npos ? html.size() : end,
+              R"(<script src="/notice.js" async></script>)");
 }
 
 void send_html(const Context& ctx, Response& res, int status, std::string html) {
@@ -271,6 +283,8 @@ void install_page_routes(httplib::Server& server, Context& ctx) {
   });
   if (ctx.options.flaws.has(Flaw::slow_page)) {
     server.Get("/notice.js", [](const Request&, Response& res) {
+      // Holds one of the 128 worker threads for the delay, as a slow backend would.
+      std::this_thread::sleep_for(k_notice_script_delay);
       res.set_content(std::string(k_notice_script), "text/javascript; charset=utf-8");
     });
   }

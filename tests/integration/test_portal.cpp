@@ -1611,7 +1611,7 @@ TEST_F(PortalTest, SearchWithoutSlowSearchAnswers) {
   EXPECT_FALSE(hits.empty());
 }
 
-TEST_F(PortalTest, FlawSlowPageInsertsTheNoticeAfter3Seconds) {
+TEST_F(PortalTest, FlawSlowPageServesTheNoticeScript3SecondsLate) {
   start({"--flaw", "slow-page"});
   const auto token = login("alice@acme.test");
   const auto records = m_http.request("GET", "/records", std::nullopt, {cookie(token)});
@@ -1620,7 +1620,10 @@ TEST_F(PortalTest, FlawSlowPageInsertsTheNoticeAfter3Seconds) {
     const auto& html = page.body;
     expect_security_headers(page);
     EXPECT_NE(html.find(R"(<p id="portal-notice" class="muted">)"), std::string::npos) << html;
-    EXPECT_NE(html.find(R"(<script src="/notice.js"></script>)"), std::string::npos) << html;
+    // The script loads async at the end of the body: it does not hold up the first paint.
+    const auto script_tag = html.find(R"(<script src="/notice.js" async></script>)");
+    EXPECT_NE(script_tag, std::string::npos) << html;
+    EXPECT_GT(script_tag, html.find("</main>")) << html;
     // The large notice ships only inside the inert template.
     const auto open = html.find(R"(<template id="portal-notice-late">)");
     const auto notice = html.find(R"(<p id="portal-notice" class="notice">Welcome)");
@@ -1630,11 +1633,13 @@ TEST_F(PortalTest, FlawSlowPageInsertsTheNoticeAfter3Seconds) {
     EXPECT_LT(notice, close);
     EXPECT_EQ(html.find(R"(class="notice")", close), std::string::npos);
   }
+  // The script itself arrives 3 s late (the network is what is slow) and swaps at once.
+  const auto asked = portal_test::Clock::now();
   const auto script = get("/notice.js");
+  EXPECT_GE(portal_test::Clock::now() - asked, std::chrono::milliseconds(3000));
   EXPECT_EQ(script.status, 200);
   EXPECT_EQ(script.header("Content-Type"), "text/javascript; charset=utf-8");
-  EXPECT_NE(script.body.find("setTimeout("), std::string::npos) << script.body;
-  EXPECT_NE(script.body.find("}, 3000);"), std::string::npos) << script.body;
+  EXPECT_EQ(script.body.find("setTimeout("), std::string::npos) << script.body;
   EXPECT_NE(script.body.find("portal-notice-late"), std::string::npos) << script.body;
 }
 
