@@ -3,7 +3,7 @@ file(GLOB_RECURSE files ${ROOT}/src/checks/*.cpp ${ROOT}/src/checks/*.hpp
                         ${ROOT}/src/analyze/*.cpp ${ROOT}/src/analyze/*.hpp)
 set(bad "")
 foreach(f IN LISTS files)
-  file(STRINGS ${f} lines REGEX "#include [<\"](curl/|openssl/|ares|net/impl/)")
+  file(STRINGS ${f} lines REGEX "#include [<\"](curl/|openssl/|ares|boost/|net/impl/|perf/impl/)")
   if(lines)
     list(APPEND bad "${f}: ${lines}")
   endif()

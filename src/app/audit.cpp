@@ -4,6 +4,7 @@
 #include "app/audit.hpp"
 
 #include "app/dns_source.hpp"
+#include "app/lazy_browser.hpp"
 
 #include "core/baseline.hpp"
 
@@ -16,6 +17,7 @@
 #include "net/impl/curl_http.hpp"
 #include "net/impl/openssl_prober.hpp"
 #include "net/impl/smtp_sink.hpp"
+#include "perf/impl/epoll_load.hpp"
 
 #include <array>
 #include <cerrno>
@@ -132,6 +134,7 @@ int run_audit(const Config& config, const AuditOptions& options) {
   net::CurlHttpClient http(curl);
   net::SystemClock clock;
   net::OpenSslProber tls;
+  perf::EpollLoadRunner load;
 
   // 1b. Where the portal's mail is read (mail:): the sink listens before any check asks for mail.
   auto mailbox = open_mailbox(config.mail);
@@ -152,8 +155,13 @@ int run_audit(const Config& config, const AuditOptions& options) {
   run.allow_writes = options.allow_writes;
   if (options.verbose)
     run.log = [](const std::string& line) { fmt::print(stderr, "  {}\n", line); };
+  engine::Context* scope = nullptr; // the browser asks the run's guard, once there is one
+  LazyBrowser browser(
+      [&scope](std::string_view url) { return scope && scope->http().in_scope(std::string(url)); });
   engine::Context context(
-      config, engine::Services{http, clock, mailbox->get(), resolver->get(), &tls}, run);
+      config, engine::Services{http, clock, mailbox->get(), resolver->get(), &tls, &load, &browser},
+      run);
+  scope = &context;
 
   // 3. The checks of the asked-for gates, with progress on a terminal only.
   bool tty = isatty(fileno(stderr)) != 0;

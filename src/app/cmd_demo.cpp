@@ -174,6 +174,10 @@ auth:
   invite_accept: {{method: POST, path: /api/invites/accept,
                   json: {{token: "{{token}}", password: "{{new_password}}"}}}}
 {}{}{}pages: [/, /records]
+actions:
+  - {{name: list_records, method: GET, path: /api/records}}
+  - {{name: search, method: GET, path: "/api/search?q=report"}}
+perf: {{users: 10, think_time: 100ms, duration: 3s, warmup: 500ms}}
 {})",
                      base_url, accounts, extras.auth,
                      extras.zone_file.empty()

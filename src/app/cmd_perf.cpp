@@ -6,8 +6,8 @@
 #include "app/commands.hpp"
 #include "checks/catalog.hpp"
 #include "launchgate/version.hpp"
+#include "perf/impl/epoll_load.hpp"
 #include "perf/judge.hpp"
-#include "perf/load.hpp"
 #include "util/text.hpp"
 
 #include <arpa/inet.h>

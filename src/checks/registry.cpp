@@ -54,6 +54,8 @@ const std::vector<Implementation>& implementations() {
       {"edge.cdn", run_edge_cdn},
       {"edge.rate-limit", run_edge_rate_limit},
       {"edge.origin-exposure", run_edge_origin_exposure},
+      {"perf.api-latency", run_perf_api_latency},
+      {"perf.lcp", run_perf_lcp},
   };
   return k_list;
 }

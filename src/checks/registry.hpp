@@ -69,6 +69,8 @@ CheckResult run_domain_dangling_cname(engine::Context& context, const CheckMeta&
 CheckResult run_edge_cdn(engine::Context& context, const CheckMeta& meta);
 CheckResult run_edge_rate_limit(engine::Context& context, const CheckMeta& meta);
 CheckResult run_edge_origin_exposure(engine::Context& context, const CheckMeta& meta);
+CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta);
+CheckResult run_perf_lcp(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_history(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_build(engine::Context& context, const CheckMeta& meta);

@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -134,7 +135,28 @@ const std::vector<Key>& schema() {
         {"method", Kind::string},
         {"path", Kind::string, {}, true},
         {"json", Kind::any},
+        {"form", Kind::string_map},
+        {"headers", Kind::string_map},
         {"as", Kind::string}}},
+      {"perf",
+       Kind::map,
+       {{"p95_ms", Kind::number},
+        {"users", Kind::number},
+        {"think_time", Kind::string},
+        {"rate", Kind::number},
+        {"duration", Kind::string},
+        {"warmup", Kind::string},
+        {"threads", Kind::number},
+        {"max_requests", Kind::number},
+        {"lcp_ms", Kind::number},
+        {"lcp_runs", Kind::number},
+        {"lcp_as", Kind::string},
+        {"cpu_slowdown", Kind::number},
+        {"network",
+         Kind::map,
+         {{"latency", Kind::string},
+          {"download_kbps", Kind::number},
+          {"upload_kbps", Kind::number}}}}},
       {"pages", Kind::string_list},
       {"domain",
        Kind::map,
@@ -741,6 +763,99 @@ void build_edge(const YAML::Node& root, Config& c, Validator& v) {
 
 /// `login`: exactly one style — a request (method, path, json|form, token, csrf), basic or
 /// api_key — with what that style needs. Messages never show a value: it may be a secret.
+/// `actions:` and `perf:`.
+void build_perf(const YAML::Node& root, Config& c, Validator& v) {
+  if (has(root, "actions"))
+    for (const auto& a : get(root, "actions")) {
+      ActionConfig action;
+      action.name = scalar(get(a, "name"));
+      action.request = recipe(a);
+      action.request.method = to_upper(scalar(get(a, "method"), "GET"));
+      action.as = scalar(get(a, "as"));
+      if (action.request.path.empty() || action.request.path.front() != '/')
+        v.add(get(a, "path"),
+              fmt::format("actions: '{}' needs a path starting with /", action.name));
+      if (!action.as.empty() &&
+          std::none_of(c.accounts.begin(), c.accounts.end(),
+                       [&](const Account& acc) { return acc.name == action.as; }))
+        v.add(get(a, "as"), fmt::format("actions: '{}' runs as '{}', which is no configured "
+                                        "account",
+                                        action.name, action.as));
+      for (const auto& other : c.actions)
+        if (other.name == action.name)
+          v.add(get(a, "name"), fmt::format("action name '{}' is used twice", action.name));
+      c.actions.push_back(std::move(action));
+    }
+  const auto& perf = get(root, "perf");
+  const auto number = [&](const char* key, double low, double high, const char* what) {
+    double n = std::strtod(scalar(get(perf, key)).c_str(), nullptr);
+    if (n < low || n > high || std::isnan(n)) {
+      v.add(get(perf, key), fmt::format("perf.{} must be {}", key, what));
+      return std::optional<double>();
+    }
+    return std::optional<double>(n);
+  };
+  if (has(perf, "p95_ms"))
+    if (auto n = number("p95_ms", 1, 600000, "a number of milliseconds from 1 to 600000"))
+      c.perf.p95_ms = *n;
+  if (has(perf, "users"))
+    if (auto n = number("users", 1, 10000, "a whole number of users from 1 to 10000"))
+      c.perf.users = static_cast<int>(*n);
+  if (has(perf, "rate"))
+    if (auto n = number("rate", 0, 1000000, "requests per second, 0 to 1000000"))
+      c.perf.rate = *n;
+  if (has(perf, "threads"))
+    if (auto n = number("threads", 1, 64, "from 1 to 64"))
+      c.perf.threads = static_cast<int>(*n);
+  if (has(perf, "max_requests"))
+    if (auto n = number("max_requests", 0, 1e12, "a number of requests, 0 for no bound"))
+      c.perf.max_requests = static_cast<long long>(*n);
+  if (has(perf, "lcp_ms"))
+    if (auto n = number("lcp_ms", 1, 600000, "a number of milliseconds from 1 to 600000"))
+      c.perf.lcp_ms = *n;
+  if (has(perf, "lcp_runs"))
+    if (auto n = number("lcp_runs", 3, 50, "a whole number of measured visits from 3 to 50"))
+      c.perf.lcp_runs = static_cast<int>(*n);
+  if (has(perf, "cpu_slowdown"))
+    if (auto n = number("cpu_slowdown", 1, 20, "a CPU slowdown factor from 1 (none) to 20"))
+      c.perf.cpu_slowdown = *n;
+  c.perf.lcp_as = scalar(get(perf, "lcp_as"));
+  if (!c.perf.lcp_as.empty() &&
+      std::none_of(c.accounts.begin(), c.accounts.end(),
+                   [&](const Account& acc) { return acc.name == c.perf.lcp_as; }))
+    v.add(get(perf, "lcp_as"),
+          fmt::format("perf.lcp_as: '{}' is no configured account", c.perf.lcp_as));
+  const auto& network = get(perf, "network");
+  for (auto [key, out] : {std::pair{"download_kbps", &c.perf.network.download_kbps},
+                          std::pair{"upload_kbps", &c.perf.network.upload_kbps}})
+    if (has(network, key)) {
+      double n = std::strtod(scalar(get(network, key)).c_str(), nullptr);
+      if (n <= 0 || n > 10e6 || std::isnan(n))
+        v.add(get(network, key),
+              fmt::format("perf.network.{} must be kilobits per second, above 0", key));
+      else
+        *out = n;
+    }
+  for (auto [key, out, low, high] :
+       {std::tuple{"think_time", &c.perf.think_time_ms, 1LL, 600000LL},
+        std::tuple{"duration", &c.perf.duration_ms, 100LL, 86400000LL},
+        std::tuple{"warmup", &c.perf.warmup_ms, 0LL, 3600000LL},
+        std::tuple{"network.latency", &c.perf.network.latency_ms, 0LL, 60000LL}}) {
+    const bool in_network = std::string_view(key) == "network.latency";
+    const auto& parent = in_network ? network : perf;
+    const char* name = in_network ? "latency" : key;
+    if (!has(parent, name))
+      continue;
+    const YAML::Node node = get(parent, name);
+    long long ms = parse_duration_ms(scalar(node));
+    if (ms < low || ms > high)
+      v.add(node, fmt::format("perf.{} must be a duration like 30s or 500ms, from {} ms to {} ms",
+                              key, low, high));
+    else
+      *out = ms;
+  }
+}
+
 void build_login(const YAML::Node& login, Account& acc, Validator& v) {
   std::string request_key;
   for (const char* key : {"path", "method", "json", "form", "headers", "token", "csrf"})
@@ -1003,6 +1118,7 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
 
   build_email_domain(root, c, v);
   build_edge(root, c, v);
+  build_perf(root, c, v);
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

@@ -151,6 +151,35 @@ struct EdgeConfig {
   std::optional<EdgeRateLimit> rate_limit;
 };
 
+/// `actions[]`: a core action perf.api-latency puts under load.
+struct ActionConfig {
+  std::string name;
+  RequestRecipe request; ///< method GET unless given; `json` sent as the body
+  std::string as;        ///< the account it runs as; empty: the first account
+};
+
+/// `perf:`: the load profile of perf.api-latency and its limit.
+struct PerfConfig {
+  double p95_ms = 500;            ///< the limit every action's p95 must stay under
+  int users = 100;                ///< concurrent users, one connection each
+  long long think_time_ms = 1000; ///< each user's pause between actions: rate = users / think
+  double rate = 0;                ///< requests/s in all, overriding users / think_time; 0: derived
+  long long duration_ms = 30000;  ///< measured time
+  long long warmup_ms = 5000;     ///< load before measuring
+  int threads = 1;                ///< event loops
+  long long max_requests = 0;     ///< hard bound; 0: none
+  // perf.lcp: each of `pages` in a real browser.
+  double lcp_ms = 2500;    ///< the limit of each page's median LCP
+  int lcp_runs = 3;        ///< measured visits per page, after one warm-up visit
+  std::string lcp_as;      ///< the account whose session cookies the browser carries; "": first
+  double cpu_slowdown = 1; ///< CPU throttling (1: none; 4: a mid-range phone)
+  struct Network {
+    long long latency_ms = 0; ///< added round-trip time; 0: none
+    double download_kbps = 0; ///< 0: unlimited
+    double upload_kbps = 0;   ///< 0: unlimited
+  } network;
+};
+
 struct Config {
   std::string file; ///< the file it came from ("<demo>" for built-in configs)
   std::string dir;  ///< base for relative paths
@@ -163,6 +192,8 @@ struct Config {
   EmailConfig email;
   DomainConfig domain;
   EdgeConfig edge;
+  std::vector<ActionConfig> actions;
+  PerfConfig perf;
   std::vector<std::string> pages;
   nlohmann::json raw; ///< the whole document after interpolation, for sections read by later gates
 

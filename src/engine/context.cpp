@@ -28,6 +28,7 @@ std::vector<std::string> run_scope(const Config& config) {
 Context::Context(const Config& config, Services services, RunOptions options)
     : m_config(config), m_options(std::move(options)), m_clock(services.clock),
       m_mailbox(services.mailbox), m_resolver(services.resolver), m_tls(services.tls),
+      m_load(services.load), m_browser(services.browser),
       m_http(services.http, services.clock,
              GuardLimits{run_scope(config), config.target.max_rps, config.target.max_requests, 5}) {
   if (m_options.log)

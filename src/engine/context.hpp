@@ -8,6 +8,7 @@
 #include "core/guard.hpp"
 #include "core/result.hpp"
 #include "engine/session.hpp"
+#include "net/browser.hpp"
 #include "net/clock.hpp"
 #include "net/http.hpp"
 #include "net/mailbox.hpp"
@@ -21,6 +22,10 @@
 #include <string>
 #include <vector>
 
+namespace lg::perf {
+class LoadRunner;
+}
+
 namespace lg::engine {
 
 /// The services a run uses, owned by the caller.
@@ -30,6 +35,8 @@ struct Services {
   net::Mailbox* mailbox = nullptr;   ///< where the portal's mail is read; null: no mail configured
   net::Resolver* resolver = nullptr; ///< DNS (dns.zone_file or a server); null: none set up
   net::TlsProber* tls = nullptr;     ///< TLS handshakes of the domain gate; null: none
+  perf::LoadRunner* load = nullptr;  ///< the perf gate's load engine; null: none
+  net::Browser* browser = nullptr;   ///< the perf gate's browser (perf.lcp); null: none
 };
 
 struct RunOptions {
@@ -60,6 +67,10 @@ public:
   net::Resolver* resolver() { return m_resolver; }
   /// The TLS prober of the domain gate, or null.
   net::TlsProber* tls() { return m_tls; }
+  /// The perf gate's load engine, or null.
+  perf::LoadRunner* load() { return m_load; }
+  /// The browser that measures pages (perf.lcp), or null.
+  net::Browser* browser() { return m_browser; }
 
   /// base_url + `path`.
   std::string url(const std::string& path) const { return target_url(m_config, path); }
@@ -96,6 +107,8 @@ private:
   net::Mailbox* m_mailbox;
   net::Resolver* m_resolver;
   net::TlsProber* m_tls;
+  perf::LoadRunner* m_load;
+  net::Browser* m_browser;
   GuardedHttpClient m_http;
   std::map<std::string, std::unique_ptr<Session>> m_sessions;
   std::map<std::string, Error> m_login_errors;

@@ -59,6 +59,12 @@ public:
     std::string api_key;
   };
   Credentials credentials() const { return m_creds; }
+  /// `request` with this session's credentials applied (cookies, token, Basic or API key), for
+  /// requests sent outside the guarded client: the perf gate's load engine.
+  net::HttpRequest authorized(net::HttpRequest request) const {
+    apply(request, m_creds);
+    return request;
+  }
   /// Sends `request` with `creds` exactly, no re-login (for replaying ended sessions).
   Expected<net::HttpResponse> send_with(net::HttpRequest request, const Credentials& creds);
 

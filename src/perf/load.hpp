@@ -1,6 +1,8 @@
 #pragma once
-// The perf gate's load engine: HTTP/1.1 keep-alive over non-blocking sockets, one epoll loop per
-// thread, each thread owning its share of the connections. Two models:
+// What the perf gate's load engine is asked and what it answers, and the LoadRunner interface
+// it is reached through (the engine itself, perf/impl/epoll_load: HTTP/1.1 keep-alive over
+// non-blocking sockets, one epoll loop per thread, each thread owning its share of the
+// connections). Two models:
 //  - open (rate > 0): requests are due at a constant overall rate, spread over the connections;
 //    latency is measured from when a request was DUE, not when it was sent, so a server that
 //    stalls is charged for every request it delayed (coordinated omission corrected, as wrk2);
@@ -73,9 +75,16 @@ struct LoadResult {
   SelfCheck self;
 };
 
-/// Runs the load. Errors (kind usage) for options out of range or an empty mix, (kind network)
-/// when no connection can be made at all; everything after the first connection is measured.
-Expected<LoadResult> run_load(const LoadTarget& target, const std::vector<LoadRequest>& mix,
-                              const LoadOptions& options);
+/// Where the load is made: perf/impl's EpollLoadRunner, or a fake in tests. The perf checks see
+/// only this interface.
+class LoadRunner {
+public:
+  virtual ~LoadRunner() = default;
+  /// Runs the load. Errors (kind usage) for options out of range or an empty mix, (kind
+  /// network) when no connection can be made at all; everything after the first connection is
+  /// measured.
+  virtual Expected<LoadResult> run(const LoadTarget& target, const std::vector<LoadRequest>& mix,
+                                   const LoadOptions& options) = 0;
+};
 
 } // namespace lg::perf

@@ -283,10 +283,11 @@ std::vector<std::string_view> split_lines(std::string_view s) {
 
 namespace {
 /// Keys shown first, in this order: what was requested and as whom, then the latency figures of
-/// DESIGN.md in their contract order.
-constexpr std::array<std::string_view, 14> k_first = {
-    "method", "path",   "url",    "as",     "action", "count",  "rps",
-    "errors", "p50_ms", "p90_ms", "p95_ms", "p99_ms", "max_ms", "status"};
+/// DESIGN.md in their contract order, then a page's paint figures (perf.lcp).
+constexpr std::array<std::string_view, 22> k_first = {
+    "method", "path",    "url",    "as",     "action",  "page",   "count",  "rps",
+    "errors", "p50_ms",  "p90_ms", "p95_ms", "p99_ms",  "max_ms", "lcp_ms", "lcp_cold_ms",
+    "fcp_ms", "ttfb_ms", "cls",    "runs",   "element", "status"};
 } // namespace
 
 nlohmann::ordered_json display_ordered(const nlohmann::json& value) {

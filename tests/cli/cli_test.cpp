@@ -179,15 +179,25 @@ TEST(Cli, HardenedDemoPassesEveryImplementedCheckAndIsIncomplete) {
   EXPECT_EQ(report["verdict"], "incomplete");
   int passed = 0;
   for (const auto& c : report["checks"]) {
-    if (c["status"] == "pass")
+    if (c["id"] == "perf.api-latency") {
+      // Its short profile passes, unless this machine is so busy that launchgate's own send lag
+      // or CPU made the run unreliable, which the check then says instead of a verdict.
+      bool unreliable =
+          c["status"] == "error" &&
+          c["reason"].get<std::string>().find("unreliable measurement") != std::string::npos;
+      EXPECT_TRUE(c["status"] == "pass" || unreliable) << c.dump();
+      EXPECT_EQ(c["measurements"].size(), 2u) << c.dump();
+    } else if (c["status"] == "pass") {
       ++passed;
-    else
+    } else {
       EXPECT_EQ(c["status"], "skip") << c.dump();
+    }
   }
   // access (6, writes allowed on the demo's own portal), input (4), session (10 of 11: not jwt,
-  // the demo's sessions are opaque), domain.headers, the secrets gate (4) and the email gate on
-  // the hardened demo zone (4 of 5: email.mta-sts skips, its policy host is outside the scope).
-  EXPECT_EQ(passed, 29);
+  // the demo's sessions are opaque), domain.headers, the secrets gate (4), the email gate on
+  // the hardened demo zone (4 of 5: email.mta-sts skips, its policy host is outside the scope)
+  // and perf.lcp (headless Chromium, which scripts/deps.sh installs).
+  EXPECT_EQ(passed, 30);
 }
 
 TEST(Cli, OneRunWritesAllSixFormats) {

@@ -3,7 +3,7 @@
 // delay schedule, coordinated omission made visible by a stall, failures (connect, timeout, too
 // large) and every body framing HTTP/1.1 allows.
 
-#include "perf/load.hpp"
+#include "perf/impl/epoll_load.hpp"
 #include "support/latency_server.hpp"
 
 #include <gtest/gtest.h>
@@ -118,6 +118,30 @@ TEST(PerfLoad, StallIsChargedToEveryRequestItDelayed) {
   EXPECT_LT(ok.latency.percentile(50), 50'000);
   // The wait behind the stalled connections is the server's, not the instrument's lag.
   EXPECT_LT(result->self.send_lag.percentile(99), 20'000);
+}
+
+TEST(PerfLoad, StallAtTheEndOfTheWindowIsChargedToo) {
+  // The window closes inside a stall: the ~60 requests that fell due behind the held answers
+  // still leave once it ends, each counted from its due time, so the run has every request of
+  // its schedule and none is quietly dropped.
+  LatencyServerOptions stall;
+  stall.delay = [](std::int64_t) { return 2ms; };
+  stall.stall_first = 1200ms;
+  stall.stall_length = 500ms;
+  LatencyServer server(stall);
+  LoadOptions options;
+  options.threads = 1;
+  options.connections = 2;
+  options.rate = 200;
+  options.duration = 1500ms;
+  const auto result = run_load(loopback(server), {get("ok", "/")}, options);
+  ASSERT_TRUE(result) << result.error().message;
+  const auto& ok = result->actions[0];
+  EXPECT_EQ(ok.requests, 300);
+  EXPECT_TRUE(ok.failures.empty());
+  // A fifth of the schedule waited: its p90 is a few hundred ms, whatever the send times were.
+  EXPECT_GT(ok.latency.percentile(90), 100'000);
+  EXPECT_GT(ok.latency.max(), 250'000);
 }
 
 TEST(PerfLoad, DeadPortIsANetworkErrorNamingTheAddress) {

@@ -1,0 +1,156 @@
+// perf.api-latency: the configured core actions (`actions:`) as the checklist's profile — by
+// default 100 users, one connection each, each acting once per think time, so requests are due
+// at users / think_time per second (the open model: a stalled server is charged for every
+// request it delayed) — for `perf.duration` after `perf.warmup`, each action with the session of
+// its account. Writes (anything but GET, HEAD and OPTIONS) only with --allow-writes. Judged by
+// perf::judge_latency: every action's p95 under perf.p95_ms, errors under 1%, at least 100
+// samples, and an instrument that kept up.
+
+#include "checks/registry.hpp"
+#include "engine/session.hpp"
+#include "perf/judge.hpp"
+#include "perf/load.hpp"
+#include "util/text.hpp"
+#include "util/url.hpp"
+
+#include <fmt/format.h>
+
+#include <arpa/inet.h>
+
+namespace lg::checks {
+
+namespace {
+
+bool reads_only(const std::string& method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
+
+bool literal_address(const std::string& host) {
+  unsigned char buf[16];
+  return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
+}
+
+/// The form body of `form`, URL-encoded.
+std::string form_body(const std::map<std::string, std::string>& form) {
+  std::string out;
+  for (const auto& [k, v] : form)
+    out += fmt::format("{}{}={}", out.empty() ? "" : "&", url_encode(k), url_encode(v));
+  return out;
+}
+
+} // namespace
+
+CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta) {
+  const auto& config = context.config();
+  if (config.actions.empty())
+    return engine::skipped(meta, SkipKind::not_configured,
+                           "no actions: list the portal's core actions (login, list, save, "
+                           "search) under actions:");
+  if (context.load() == nullptr)
+    return engine::skipped(meta, SkipKind::not_configured, "no load engine in this run");
+
+  auto base = parse_url(context.url("/"));
+  if (!base)
+    return engine::errored(meta, base.error().message);
+  if (base->scheme != "http")
+    return engine::errored(meta, fmt::format("{}: the load engine speaks plain HTTP only so far, "
+                                             "so this {} target was not measured",
+                                             config.target.base_url, base->scheme));
+  perf::LoadTarget target;
+  target.port = base->port;
+  target.host = base->host.find(':') != std::string::npos ? "[" + base->host + "]" : base->host;
+  if (base->port != 80)
+    target.host += ":" + std::to_string(base->port);
+  if (literal_address(base->host)) {
+    target.address = base->host;
+  } else if (auto* dns = context.resolver()) {
+    for (auto type : {net::RrType::a, net::RrType::aaaa}) {
+      auto answer = dns->query(base->host, type);
+      if (!answer)
+        return engine::errored(meta, answer.error().message);
+      for (const auto& r : answer->records)
+        if (r.type == type && target.address.empty())
+          target.address = r.data;
+    }
+  }
+  if (target.address.empty())
+    return engine::errored(meta, fmt::format("{} does not resolve to an address", base->host));
+
+  std::vector<perf::LoadRequest> mix;
+  std::vector<std::string> left_out;
+  for (const auto& action : config.actions) {
+    const auto& recipe = action.request;
+    if (!reads_only(recipe.method) && !context.options().allow_writes) {
+      left_out.push_back(
+          fmt::format("{} ({} writes: run with --allow-writes)", action.name, recipe.method));
+      continue;
+    }
+    if (recipe.path.find('{') != std::string::npos) {
+      left_out.push_back(
+          fmt::format("{} (the path template {} is not filled in yet)", action.name, recipe.path));
+      continue;
+    }
+    net::HttpRequest request(recipe.method, context.url(recipe.path));
+    for (const auto& [k, v] : recipe.headers)
+      request.headers.push_back({k, v});
+    if (recipe.json) {
+      request.body = recipe.json->dump();
+      request.headers.push_back({"Content-Type", "application/json"});
+    } else if (!recipe.form.empty()) {
+      request.body = form_body(recipe.form);
+      request.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
+    }
+    std::string as =
+        action.as.empty() && !config.accounts.empty() ? config.accounts.front().name : action.as;
+    if (!as.empty()) {
+      auto session = context.session(as);
+      if (!session)
+        return engine::errored(meta, fmt::format("action {} runs as {}: {}", action.name, as,
+                                                 session.error().message));
+      request = (*session)->authorized(std::move(request));
+    }
+    auto url = parse_url(request.url);
+    if (!url)
+      return engine::errored(meta, url.error().message);
+    perf::LoadRequest load;
+    load.action = action.name;
+    load.method = recipe.method;
+    load.target = url->path;
+    load.body = request.body;
+    for (const auto& h : request.headers)
+      load.headers.emplace_back(h.name, h.value);
+    mix.push_back(std::move(load));
+  }
+  if (mix.empty())
+    return engine::skipped(meta, SkipKind::not_configured,
+                           "no action can be measured: " + join(left_out, "; "));
+
+  const auto& perf = config.perf;
+  perf::LoadOptions options;
+  options.threads = std::min(perf.threads, perf.users);
+  options.connections = perf.users;
+  options.rate = perf.rate > 0 ? perf.rate
+                               : static_cast<double>(perf.users) * 1000.0 /
+                                     static_cast<double>(perf.think_time_ms);
+  options.duration = std::chrono::milliseconds(perf.duration_ms);
+  options.warmup = std::chrono::milliseconds(perf.warmup_ms);
+  options.max_requests = perf.max_requests;
+  options.timeout = std::chrono::milliseconds(config.target.timeout_ms);
+  auto result = context.load()->run(target, mix, options);
+  if (!result)
+    return engine::errored(meta, result.error().message);
+
+  perf::LatencyPolicy policy;
+  policy.p95_ms = perf.p95_ms;
+  auto checked = perf::judge_latency(meta, mix, *result, policy);
+  std::string profile =
+      fmt::format("{} users at {:.0f} requests/s for {:.0f} s after a {:.0f} s warm-up", perf.users,
+                  options.rate, static_cast<double>(perf.duration_ms) / 1000.0,
+                  static_cast<double>(perf.warmup_ms) / 1000.0);
+  checked.reason = checked.reason.empty() ? profile : profile + ": " + checked.reason;
+  if (!left_out.empty())
+    checked.reason += "; not measured: " + join(left_out, "; ");
+  return checked;
+}
+
+} // namespace lg::checks
