@@ -14,6 +14,8 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <atomic>
 #include <csignal>
@@ -26,6 +28,30 @@
 #include <vector>
 
 namespace {
+
+// Debian's cpp-httplib is a shared library built with a listen queue of 5: a hundred users who
+// connect together overflow it, and each dropped SYN waits a second or more for its retransmit.
+// Linux lets listen() be called again on a listening socket to change its queue, so the socket
+// bound to `port` gets nginx's 511.
+void deepen_listen_queue(int port) {
+  for (int fd = 3; fd < 1024; ++fd) {
+    int listening = 0;
+    socklen_t len = sizeof listening;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &listening, &len) != 0 || listening == 0)
+      continue;
+    sockaddr_storage addr{};
+    socklen_t addr_len = sizeof addr;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &addr_len) != 0)
+      continue;
+    int bound = 0;
+    if (addr.ss_family == AF_INET)
+      bound = ntohs(reinterpret_cast<const sockaddr_in*>(&addr)->sin_port);
+    else if (addr.ss_family == AF_INET6)
+      bound = ntohs(reinterpret_cast<const sockaddr_in6*>(&addr)->sin6_port);
+    if (bound == port)
+      ::listen(fd, 511);
+  }
+}
 
 using namespace portal;
 
@@ -100,6 +126,7 @@ int run(const Options& options) {
     fmt::print(stderr, "error: cannot listen on {}:{}\n", options.host, options.port);
     return 1;
   }
+  deepen_listen_queue(port);
   ctx.base_url = fmt::format("{}://{}:{}", tls ? "https" : "http", url_host(options.host), port);
 
   // The plain-HTTP side: a permanent redirect to the same path over HTTPS, on the host the

@@ -44,19 +44,6 @@ std::string rfc3339_now() {
   return std::string(buf.data(), len);
 }
 
-bool write_file(const std::string& path, const std::string& content) {
-  // Write beside the destination, then rename: a failed run never leaves half a report.
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out || !(out << content) || !out.flush())
-      return false;
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  return !ec;
-}
-
 /// The mailbox of `mail:`: launchgate's own SMTP sink, listening from now on, or the configured
 /// command; null when neither is configured. Errors name the key ("mail.smtp_sink 127.0.0.1:2525:
 /// address already in use").
@@ -220,6 +207,19 @@ long long ms_since(std::chrono::steady_clock::time_point started) {
 
 std::string rfc3339_utc_now() {
   return rfc3339_now();
+}
+
+bool write_file(const std::string& path, const std::string& content) {
+  // Write beside the destination, then rename: a failed run never leaves half a report.
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out || !(out << content) || !out.flush())
+      return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  return !ec;
 }
 
 } // namespace lg::app

@@ -37,6 +37,10 @@ int run_audit(const Config& config, const AuditOptions& options);
 /// be written.
 int emit_report(const Report& report, const OutputOptions& output);
 
+/// Writes `content` to `path` through a temporary file beside it and a rename, so that a failed
+/// write never leaves half a file. False when it could not be written.
+bool write_file(const std::string& path, const std::string& content);
+
 /// Now, as RFC 3339 in UTC (the report's started_at).
 std::string rfc3339_utc_now();
 

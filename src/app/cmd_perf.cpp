@@ -23,23 +23,23 @@ namespace {
 
 constexpr int k_usage = 2;
 
-/// The parts of an http:// URL the engine needs.
+/// The parts of an http:// or https:// URL the engine needs.
 struct PerfUrl {
+  bool tls = false; ///< https://
   std::string host;
   int port = 80;
   std::string target = "/";
 };
 
 Expected<PerfUrl> parse_perf_url(const std::string& url) {
-  if (istarts_with(url, "https://"))
-    return unexpected(ErrorKind::usage,
-                      fmt::format("--url {}: the load engine speaks plain HTTP only so far; "
-                                  "measure an http:// URL",
-                                  url));
-  if (!istarts_with(url, "http://"))
-    return unexpected(ErrorKind::usage, fmt::format("--url '{}' must be an http:// URL", url));
-  std::string rest = url.substr(7);
   PerfUrl out;
+  out.tls = istarts_with(url, "https://");
+  if (!out.tls && !istarts_with(url, "http://"))
+    return unexpected(ErrorKind::usage,
+                      fmt::format("--url '{}' must be an http:// or https:// URL", url));
+  if (out.tls)
+    out.port = 443;
+  std::string rest = url.substr(out.tls ? 8 : 7);
   auto slash = rest.find_first_of("/?");
   std::string authority = rest.substr(0, slash);
   if (slash != std::string::npos)
@@ -119,7 +119,11 @@ int run_perf(const PerfOptions& options) {
   target.port = url->port;
   bool v6 = url->host.find(':') != std::string::npos;
   target.host = (v6 ? "[" + url->host + "]" : url->host) +
-                (url->port == 80 ? "" : ":" + std::to_string(url->port));
+                (url->port == (url->tls ? 443 : 80) ? "" : ":" + std::to_string(url->port));
+  target.tls = url->tls;
+  target.sni = url->host; // verified against the certificate
+  target.ca_file = options.ca_file;
+  target.verify = !options.insecure;
 
   perf::LoadRequest request;
   request.method = to_upper(options.method);

@@ -105,11 +105,24 @@ struct PerfOptions {
   std::vector<std::string> headers; ///< --header "Name: value", repeatable
   std::string body;                 ///< --body
   double p95_ms = 500;              ///< --p95-ms: the limit perf.api-latency judges against
+  std::string ca_file;              ///< --cacert: PEM trust anchors added to the system store
+  bool insecure = false;            ///< -k,--insecure: do not verify an https:// certificate
   OutputOptions output;
 };
 
 /// `launchgate perf --url URL`: perf.api-latency for one URL without a config, reported like an
 /// audit of the perf gate (its measurements carry the percentiles).
 int run_perf(const PerfOptions& options);
+
+struct PerfExportOptions {
+  std::string format;                          ///< --export FORMAT (k6)
+  std::string file;                            ///< --export … FILE
+  std::string config_path = "launchgate.yaml"; ///< --config
+  bool allow_writes = false;                   ///< --allow-writes: export the actions that write
+};
+
+/// `launchgate perf --export k6 FILE`: the config's perf scenario as a k6 script. 0 when written,
+/// 2 on a bad config, an unknown format or a file that cannot be written.
+int run_perf_export(const PerfExportOptions& options);
 
 } // namespace lg::app

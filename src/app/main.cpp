@@ -157,7 +157,17 @@ int dispatch(int argc, char** argv) {
       "perf", "measure one URL's latency under load, as perf.api-latency judges it");
   PerfOptions perf_options;
   std::string perf_format = "text";
-  perf->add_option("--url", perf_options.url, "the http:// URL to load")->required();
+  perf->add_option("--url", perf_options.url, "the http:// URL to load");
+  PerfExportOptions export_options;
+  std::vector<std::string> export_args;
+  perf->add_option("--export", export_args,
+                   "FORMAT FILE: write the config's perf scenario as a script (k6) instead")
+      ->expected(2)
+      ->allow_extra_args(false);
+  perf->add_option("--config", export_options.config_path, "the config file (with --export)")
+      ->capture_default_str();
+  perf->add_flag("--allow-writes", export_options.allow_writes,
+                 "with --export: include the actions that write");
   perf->add_option("--rate", perf_options.rate,
                    "requests per second in all, at a constant rate (open model, coordinated "
                    "omission corrected); without it each connection sends as answers come")
@@ -186,6 +196,11 @@ int dispatch(int argc, char** argv) {
   perf->add_option("--p95-ms", perf_options.p95_ms, "the p95 limit in milliseconds")
       ->check(CLI::Range(1.0, 600000.0))
       ->capture_default_str();
+  perf->add_option("--cacert", perf_options.ca_file,
+                   "PEM trust anchors for an https:// URL, added to the system store")
+      ->check(CLI::ExistingFile);
+  perf->add_flag("-k,--insecure", perf_options.insecure,
+                 "do not verify the https:// URL's certificate and name");
   perf->add_option("--format", perf_format, "stdout format: text, json, sarif, junit, md, html")
       ->capture_default_str();
   perf->add_option("-o,--output", perf_options.output.files,
@@ -236,6 +251,15 @@ int dispatch(int argc, char** argv) {
     return run_secrets(options);
   }
   if (*perf) {
+    if (!export_args.empty()) {
+      export_options.format = export_args.at(0);
+      export_options.file = export_args.at(1);
+      return run_perf_export(export_options);
+    }
+    if (perf_options.url.empty()) {
+      fmt::print(stderr, "launchgate perf: give --url URL to measure, or --export k6 FILE\n");
+      return k_usage;
+    }
     auto format = report::parse_format(perf_format);
     if (!format) {
       fmt::print(stderr, "launchgate: unknown --format '{}' (text, json, sarif, junit, md, html)\n",

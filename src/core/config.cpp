@@ -1180,7 +1180,7 @@ std::string format_problems(const std::string& file, const std::vector<ConfigPro
 }
 
 Expected<Config> parse_config(const std::string& text, const std::string& name,
-                              const std::string& dir) {
+                              const std::string& dir, EnvReferences env) {
   if (auto problems = scan_yaml(text); !problems.empty())
     return unexpected(ErrorKind::config, format_problems(name, problems));
   YAML::Node root;
@@ -1197,7 +1197,8 @@ Expected<Config> parse_config(const std::string& text, const std::string& name,
                                               "the file is empty; expected a mapping with "
                                               "at least target.base_url"}}));
   }
-  interpolate_tree(root, v);
+  if (env == EnvReferences::interpolate)
+    interpolate_tree(root, v);
   v.check_map(root, schema(), "the file");
   if (!v.problems.empty())
     return unexpected(ErrorKind::config, format_problems(name, v.sorted()));
@@ -1210,7 +1211,7 @@ Expected<Config> parse_config(const std::string& text, const std::string& name,
   return c;
 }
 
-Expected<Config> load_config(const std::string& path) {
+Expected<Config> load_config(const std::string& path, EnvReferences env) {
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return unexpected(ErrorKind::config, fmt::format("{}: cannot open the config file ({}); "
@@ -1219,7 +1220,7 @@ Expected<Config> load_config(const std::string& path) {
   std::stringstream ss;
   ss << in.rdbuf();
   auto dir = std::filesystem::absolute(path).parent_path().string();
-  return parse_config(ss.str(), path, dir);
+  return parse_config(ss.str(), path, dir, env);
 }
 
 } // namespace lg

@@ -212,11 +212,19 @@ struct ConfigProblem {
 std::string format_problems(const std::string& file, const std::vector<ConfigProblem>& problems);
 
 /// Loads and validates `path`. On failure the error (kind config) lists every problem found.
-Expected<Config> load_config(const std::string& path);
+/// What ${NAME} in the config's values becomes.
+enum class EnvReferences {
+  interpolate, ///< the variable's value from the environment (unset: a config error)
+  keep,        ///< left as written, for writers that pass them on (the k6 export)
+};
+
+Expected<Config> load_config(const std::string& path,
+                             EnvReferences env = EnvReferences::interpolate);
 
 /// Same as load_config for YAML text; `name` is used in messages and `dir` for relative paths.
 Expected<Config> parse_config(const std::string& text, const std::string& name,
-                              const std::string& dir);
+                              const std::string& dir,
+                              EnvReferences env = EnvReferences::interpolate);
 
 /// Parses a YAML (or JSON) document into JSON: quoted scalars stay strings, plain ones become
 /// booleans, nulls and numbers where they read as such. Errors (kind parse) carry line:column.

@@ -53,7 +53,18 @@ nlohmann::json measurement(const ActionStats& stats, double seconds) {
           {"p90_ms", ms(h.percentile(90))},
           {"p95_ms", ms(h.percentile(95))},
           {"p99_ms", ms(h.percentile(99))},
-          {"max_ms", ms(h.max())}};
+          {"max_ms", ms(h.max())},
+          {"curve", curve(h)}};
+}
+
+nlohmann::json curve(const Histogram& h) {
+  nlohmann::json out = nlohmann::json::array();
+  if (h.count() == 0)
+    return out;
+  for (double p : {0.0, 25.0, 50.0, 75.0, 90.0, 95.0, 99.0, 99.9, 99.99})
+    out.push_back({p, ms(h.percentile(p))});
+  out.push_back({100.0, ms(h.max())});
+  return out;
 }
 
 CheckResult judge_latency(const CheckMeta& meta, const std::vector<LoadRequest>& mix,
@@ -104,6 +115,7 @@ CheckResult judge_latency(const CheckMeta& meta, const std::vector<LoadRequest>&
     lines.push_back(fmt::format("{} p95 {} ({} requests, {:.1f}% errors)", stats.action,
                                 ms_text(h.percentile(95)), stats.requests, share * 100));
     nlohmann::json evidence = measurement(stats, result.seconds);
+    evidence.erase("curve"); // the chart's data: in the measurements, not in every finding
     if (request != nullptr) {
       evidence["method"] = request->method;
       evidence["path"] = request->target;

@@ -21,8 +21,13 @@ struct LatencyPolicy {
   double max_cpu_share = 0.8;     ///< the instrument's own CPU share that does the same
 };
 
-/// The design's measurement object for one action over `seconds` of measured time.
+/// The design's measurement object for one action over `seconds` of measured time, with the
+/// percentile curve beside the design's keys (`curve`, for the HTML report's chart).
 nlohmann::json measurement(const ActionStats& stats, double seconds);
+
+/// The percentile curve of `h`: [percentile, ms] pairs at 0, 25, 50, 75, 90, 95, 99, 99.9,
+/// 99.99 and 100 (the max); empty for an empty histogram.
+nlohmann::json curve(const Histogram& h);
 
 /// perf.api-latency for `result`, the run of `mix` (same order as result.actions).
 CheckResult judge_latency(const CheckMeta& meta, const std::vector<LoadRequest>& mix,

@@ -22,11 +22,20 @@
 
 namespace lg::perf {
 
-/// Where the load goes: a literal IPv4/IPv6 address and port; `host` is sent as Host:.
+/// Where the load goes: a literal IPv4/IPv6 address and port; `host` is sent as Host:. With
+/// `tls`, every connection is HTTPS: TLS 1.2 or later, the handshake paid by the request that
+/// needed the connection (as a real client pays it), the certificate chain and name verified
+/// unless `verify` is false.
 struct LoadTarget {
   std::string address;
   int port = 80;
-  std::string host; ///< the Host header ("name" or "name:port")
+  std::string host;      ///< the Host header ("name" or "name:port")
+  bool tls = false;      ///< speak HTTPS (OpenSSL) instead of plain HTTP
+  std::string sni{};     ///< the URL's host, without brackets or port: sent as SNI (unless it is
+                         ///< an IP literal) and what the certificate must name; empty: `address`
+  std::string ca_file{}; ///< PEM trust anchors added to the system store (as domain.ca_file);
+                         ///< empty: the system store alone
+  bool verify = true;    ///< false: accept any certificate and name (--insecure)
 };
 
 /// One kind of request in the mix.
@@ -52,12 +61,12 @@ struct LoadOptions {
 /// What one action gave, over the measured time.
 struct ActionStats {
   std::string action;
-  Histogram latency;                    ///< µs, successful and failed answers alike
-  std::int64_t requests = 0;            ///< answered or failed
-  std::map<int, std::int64_t> statuses; ///< by HTTP status
-  std::map<std::string, std::int64_t>
-      failures;                ///< no answer: "timeout", "connect", "reset", "parse", "too-large"
-  std::int64_t errors() const; ///< status >= 400 or no answer
+  Histogram latency;                            ///< µs, successful and failed answers alike
+  std::int64_t requests = 0;                    ///< answered or failed
+  std::map<int, std::int64_t> statuses;         ///< by HTTP status
+  std::map<std::string, std::int64_t> failures; ///< no answer: "timeout", "connect", "tls"
+                                                ///< (handshake), "reset", "parse", "too-large"
+  std::int64_t errors() const;                  ///< status >= 400 or no answer
 };
 
 /// What the instrument saw of itself, to tell a slow server from a slow client.
@@ -81,8 +90,8 @@ class LoadRunner {
 public:
   virtual ~LoadRunner() = default;
   /// Runs the load. Errors (kind usage) for options out of range or an empty mix, (kind
-  /// network) when no connection can be made at all; everything after the first connection is
-  /// measured.
+  /// network) when no connection can be made at all or, over TLS, when the first connection's
+  /// handshake fails (a certificate that does not verify); everything after it is measured.
   virtual Expected<LoadResult> run(const LoadTarget& target, const std::vector<LoadRequest>& mix,
                                    const LoadOptions& options) = 0;
 };

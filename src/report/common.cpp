@@ -339,7 +339,7 @@ std::vector<Pair> pairs_of(const nlohmann::json& object) {
       out.push_back(make(std::string(key), *it));
   }
   for (auto it = object.begin(); it != object.end(); ++it) {
-    if (std::find(k_first.begin(), k_first.end(), it.key()) == k_first.end())
+    if (std::find(k_first.begin(), k_first.end(), it.key()) == k_first.end() && it.key() != "curve")
       out.push_back(make(it.key(), it.value()));
   }
   return out;

@@ -87,7 +87,9 @@ struct Pair {
 /// The members of `object` in display order: method, path, url, as, action, page, then the
 /// latency figures of DESIGN.md (count, rps, errors, p50_ms … max_ms), a page's paint figures
 /// (lcp_ms, lcp_cold_ms, fcp_ms, ttfb_ms, cls, runs, element), status, then the rest
-/// alphabetically. A value that is not an object yields one pair keyed "value"; null yields none.
+/// alphabetically. `curve` (a latency measurement's percentile curve) is left out: the HTML
+/// report draws it, JSON and SARIF keep it. A value that is not an object yields one pair keyed
+/// "value"; null yields none.
 std::vector<Pair> pairs_of(const nlohmann::json& object);
 
 /// A copy of `value` whose top-level members are in pairs_of's display order (JSON and SARIF keep

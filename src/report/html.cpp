@@ -8,6 +8,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
 #include <map>
 
 namespace lg::report::detail {
@@ -55,6 +57,7 @@ dl.evidence dt{color:var(--muted)}dl.evidence dd{margin:0;white-space:pre-wrap;o
 ul.where{margin:.3rem 0 0;padding-left:1.2rem}
 table.measured{border-collapse:collapse;margin:.5rem 0;display:block;overflow-x:auto}
 table.measured th,table.measured td{border:1px solid var(--line);padding:.15rem .5rem;text-align:right}
+svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}
 p.fix,p.effort,p.refs{margin:.4rem 0}
 footer{margin-top:2rem;color:var(--muted);font-size:.85rem}
 @media (max-width:40rem){body{padding:.5rem}
@@ -122,6 +125,92 @@ void measurement_table(std::string& out, const std::vector<nlohmann::json>& list
   out += "</tbody></table>\n";
 }
 
+/// The latency measurements' percentile curves (`curve`: [percentile, ms] pairs) as one inline
+/// SVG chart, HdrHistogram's way: the percentile on a log scale of 1 / (1 - p), so the tail from
+/// p90 to the max gets as much room as the body; one line per action.
+void latency_chart(std::string& out, const std::vector<nlohmann::json>& list) {
+  struct Line {
+    std::string action;
+    std::vector<std::pair<double, double>> points; // x in decades, y in ms
+  };
+  std::vector<Line> lines;
+  double y_top = 0;
+  for (const auto& m : list) {
+    auto curve = m.find("curve");
+    if (curve == m.end() || !curve->is_array() || curve->empty())
+      continue;
+    Line line;
+    auto action = m.find("action");
+    line.action = action != m.end() && action->is_string() ? action->get<std::string>() : "";
+    for (const auto& point : *curve) {
+      if (!point.is_array() || point.size() != 2 || !point[0].is_number() || !point[1].is_number())
+        continue;
+      const double p = std::clamp(point[0].get<double>(), 0.0, 100.0);
+      const double y = std::max(0.0, point[1].get<double>());
+      line.points.emplace_back(std::min(5.0, -std::log10(std::max(1e-5, 1 - p / 100))), y);
+      y_top = std::max(y_top, y);
+    }
+    if (!line.points.empty() && lines.size() < 12)
+      lines.push_back(std::move(line));
+  }
+  if (lines.empty())
+    return;
+  // The y axis up to a round number: 1, 2 or 5 times a power of ten.
+  double step = std::pow(10.0, std::floor(std::log10(std::max(y_top, 0.1))));
+  for (double f : {1.0, 2.0, 5.0, 10.0})
+    if (f * step >= y_top) {
+      y_top = f * step;
+      break;
+    }
+  constexpr double w = 640, h = 240, left = 56, right = 12, top = 12, bottom = 28;
+  auto x_of = [&](double decades) { return left + decades / 5 * (w - left - right); };
+  auto y_of = [&](double ms) { return top + (1 - ms / y_top) * (h - top - bottom); };
+  constexpr std::array<const char*, 6> k_colours = {"#2563eb", "#dc2626", "#16a34a",
+                                                    "#d97706", "#7c3aed", "#0891b2"};
+  out += fmt::format("<svg class=\"chart\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
+                     "role=\"img\" aria-label=\"latency by percentile\">"
+                     "<title>Latency by percentile</title>",
+                     w, h + 18 * static_cast<double>((lines.size() + 2) / 3), w,
+                     h + 18 * static_cast<double>((lines.size() + 2) / 3));
+  for (int k = 0; k <= 4; ++k) {
+    const double ms = y_top * k / 4, y = y_of(ms);
+    out += fmt::format("<line x1=\"{:.1f}\" y1=\"{:.1f}\" x2=\"{:.1f}\" y2=\"{:.1f}\" "
+                       "stroke=\"#d0d7de\"/><text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"10\" "
+                       "text-anchor=\"end\" fill=\"#57606a\">{:g} ms</text>",
+                       left, y, w - right, y, left - 4, y + 3, ms);
+  }
+  constexpr std::array<std::pair<double, const char*>, 7> k_ticks = {{{0, "p0"},
+                                                                      {0.30103, "p50"},
+                                                                      {1, "p90"},
+                                                                      {2, "p99"},
+                                                                      {3, "p99.9"},
+                                                                      {4, "p99.99"},
+                                                                      {5, "max"}}};
+  for (const auto& [decades, label] : k_ticks) {
+    const double x = x_of(decades);
+    out += fmt::format("<line x1=\"{0:.1f}\" y1=\"{1:.1f}\" x2=\"{0:.1f}\" y2=\"{2:.1f}\" "
+                       "stroke=\"#eaeef2\"/><text x=\"{0:.1f}\" y=\"{3:.1f}\" font-size=\"10\" "
+                       "text-anchor=\"middle\" fill=\"#57606a\">{4}</text>",
+                       x, top, h - bottom, h - bottom + 14, label);
+  }
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    const char* colour = k_colours[i % k_colours.size()];
+    std::string points;
+    for (const auto& [x, y] : lines[i].points)
+      points += fmt::format("{}{:.1f},{:.1f}", points.empty() ? "" : " ", x_of(x), y_of(y));
+    out += fmt::format("<polyline fill=\"none\" stroke=\"{}\" stroke-width=\"2\" "
+                       "points=\"{}\"/>",
+                       colour, points);
+    const double lx = left + static_cast<double>(i % 3) * 190;
+    const double ly = h + 12 + 18 * static_cast<double>(i / 3);
+    out += fmt::format("<rect x=\"{:.1f}\" y=\"{:.1f}\" width=\"10\" height=\"10\" "
+                       "fill=\"{}\"/><text x=\"{:.1f}\" y=\"{:.1f}\" font-size=\"11\" "
+                       "fill=\"#24292f\">{}</text>",
+                       lx, ly - 9, colour, lx + 14, ly, esc(lines[i].action));
+  }
+  out += "</svg>\n";
+}
+
 void check_details(std::string& out, const CheckResult& c) {
   auto measurements = measurement_list(c.measurements);
   bool work = needs_work(c.status);
@@ -146,8 +235,10 @@ void check_details(std::string& out, const CheckResult& c) {
                        esc(c.reason));
   for (const auto& f : c.findings)
     finding_block(out, f);
-  if (!measurements.empty())
+  if (!measurements.empty()) {
     measurement_table(out, measurements);
+    latency_chart(out, measurements);
+  }
   if (work) {
     if (!c.meta.fix.empty())
       out += fmt::format("<p class=\"fix\"><strong>Fix:</strong> {}</p>\n", esc(c.meta.fix));

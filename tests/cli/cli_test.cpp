@@ -180,12 +180,14 @@ TEST(Cli, HardenedDemoPassesEveryImplementedCheckAndIsIncomplete) {
   int passed = 0;
   for (const auto& c : report["checks"]) {
     if (c["id"] == "perf.api-latency") {
-      // Its short profile passes, unless this machine is so busy that launchgate's own send lag
-      // or CPU made the run unreliable, which the check then says instead of a verdict.
+      // Its short profile passes on a quiet machine (tests/timing checks the verdicts, alone);
+      // here other tests share the CPU, so the portal may be slow for real (fail) or launchgate's
+      // own send lag may make the run unreliable (error, instead of a verdict). Either way both
+      // actions were measured.
       bool unreliable =
           c["status"] == "error" &&
           c["reason"].get<std::string>().find("unreliable measurement") != std::string::npos;
-      EXPECT_TRUE(c["status"] == "pass" || unreliable) << c.dump();
+      EXPECT_TRUE(c["status"] == "pass" || c["status"] == "fail" || unreliable) << c.dump();
       EXPECT_EQ(c["measurements"].size(), 2u) << c.dump();
     } else if (c["status"] == "pass") {
       ++passed;

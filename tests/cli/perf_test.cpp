@@ -1,7 +1,8 @@
 // `launchgate perf --url`: one URL of the sample portal (its health endpoint) loaded at a
 // constant rate and reported like an audit of the perf gate, JSON measurements included; error
-// answers fail the check; usage errors exit 2; a dead port is an error, not a pass. Loopback only,
-// a few seconds in all.
+// answers fail the check; usage errors exit 2; a dead port is an error, not a pass; over HTTPS
+// (the portal with a self-signed certificate) an untrusted certificate is an error and a trusted
+// one is measured. Loopback only, a few seconds in all.
 
 #include "app/portal_process.hpp"
 #include "support/test_support.hpp"
@@ -97,7 +98,7 @@ TEST_F(CliPerf, AnswersThatAreErrorsFailTheCheck) {
 }
 
 TEST_F(CliPerf, UsageErrorsExitTwo) {
-  for (const auto& url : {"https://127.0.0.1/", "ftp://127.0.0.1/", "http://", "http://h:99999/"}) {
+  for (const auto& url : {"ftp://127.0.0.1/", "http://", "https://", "http://h:99999/"}) {
     auto r = run_command({k_bin, "perf", "--url", url, "-d", "1"});
     EXPECT_EQ(r.code, 2) << url << ": " << r.err;
     EXPECT_NE(r.err.find("launchgate perf:"), std::string::npos) << r.err;
@@ -115,6 +116,54 @@ TEST_F(CliPerf, ADeadPortIsAnErrorNotAPass) {
   EXPECT_EQ(r.code, 4); // incomplete: the check could not run
   EXPECT_NE(report["checks"][0]["reason"].get<std::string>().find("127.0.0.1"), std::string::npos)
       << r.out;
+}
+
+TEST(CliPerfTls, AnUntrustedCertificateIsAnErrorAndATrustedOneIsMeasured) {
+  // A self-signed certificate for 127.0.0.1, served by the portal: untrusted by the system store,
+  // trusted with --cacert, not verified with -k.
+  test::TempDir dir;
+  const auto cert = (dir.path() / "cert.pem").string();
+  const auto key = (dir.path() / "key.pem").string();
+  auto made =
+      run_command({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                   "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "2",
+                   "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+  if (made.code != 0)
+    GTEST_SKIP() << "the openssl program cannot make a certificate: " << made.err;
+  app::PortalProcess portal;
+  app::PortalOptions options;
+  options.binary = LG_PORTAL_BIN;
+  options.extra = {"--tls-cert", cert, "--tls-key", key};
+  auto started = portal.start(options);
+  ASSERT_TRUE(started) << started.error().message;
+  ASSERT_EQ(portal.base_url().rfind("https://127.0.0.1:", 0), 0u) << portal.base_url();
+  const std::vector<std::string> args = {
+      k_bin,    "perf", "--url",    portal.base_url() + "/api/health",
+      "--rate", "150",  "-d",       "1",
+      "-c",     "4",    "--format", "json"};
+
+  auto untrusted = run_command(args);
+  EXPECT_EQ(untrusted.code, 4) << untrusted.err << untrusted.out;
+  auto report = nlohmann::json::parse(untrusted.out);
+  EXPECT_EQ(report["checks"][0]["status"], "error");
+  const auto reason = report["checks"][0]["reason"].get<std::string>();
+  EXPECT_EQ(reason.rfind(portal.base_url() + ": certificate verify failed: ", 0), 0u) << reason;
+
+  for (const auto& extra :
+       {std::vector<std::string>{"--cacert", cert}, std::vector<std::string>{"-k"}}) {
+    auto with = args;
+    with.insert(with.end(), extra.begin(), extra.end());
+    auto trusted = run_command(with);
+    report = nlohmann::json::parse(trusted.out);
+    const auto& check = report["checks"][0];
+    if (!unreliable(check)) {
+      EXPECT_EQ(trusted.code, 0) << extra[0] << trusted.err << trusted.out;
+      EXPECT_EQ(check["status"], "pass") << check.dump();
+    }
+    ASSERT_EQ(check["measurements"].size(), 1u) << check.dump();
+    EXPECT_GE(check["measurements"][0]["count"].get<int>(), 140) << check.dump();
+    EXPECT_EQ(check["measurements"][0]["errors"], 0) << check.dump();
+  }
 }
 
 } // namespace

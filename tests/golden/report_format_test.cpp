@@ -338,6 +338,37 @@ TEST(ReportHtml, IsSelfContainedAndEscapesEverything) {
             std::string::npos);
 }
 
+TEST(ReportHtml, DrawsTheLatencyCurveOfEachActionAndTextLeavesItOut) {
+  lg::Report r = empty_report();
+  lg::CheckResult c;
+  c.meta.id = "perf.api-latency";
+  c.meta.gate = "perf";
+  c.status = lg::Status::pass;
+  for (const char* action : {"list", "<b>search</b>"})
+    c.measurements.push_back({{"action", action},
+                              {"count", 300},
+                              {"p95_ms", 4.5},
+                              {"curve", {{0, 1.0}, {50, 2.0}, {99, 9.0}, {100, 12.5}}}});
+  r.checks.push_back(c);
+  const std::string html = lg::report::render(r, Format::html);
+  EXPECT_NE(html.find("<svg class=\"chart\""), std::string::npos);
+  size_t lines = 0;
+  for (size_t at = html.find("<polyline"); at != std::string::npos;
+       at = html.find("<polyline", at + 1))
+    ++lines;
+  EXPECT_EQ(lines, 2u);
+  EXPECT_NE(html.find("&lt;b&gt;search&lt;/b&gt;</text>"), std::string::npos);
+  EXPECT_EQ(html.find("<b>search"), std::string::npos);
+  // The y axis rounds 12.5 ms up to 20 ms; the max sits at the right end.
+  EXPECT_NE(html.find(">20 ms</text>"), std::string::npos);
+  EXPECT_NE(html.find(">max</text>"), std::string::npos);
+  const std::string text = lg::report::render(r, Format::text);
+  EXPECT_EQ(text.find("curve"), std::string::npos) << text;
+  EXPECT_NE(text.find("p95_ms=4.5"), std::string::npos) << text;
+  const auto parsed = json::parse(lg::report::render(r, Format::json));
+  EXPECT_EQ(parsed["checks"][0]["measurements"][1]["curve"].size(), 4u);
+}
+
 // ---- Markdown ----
 
 TEST(ReportMarkdown, EscapesUntrustedText) {

@@ -8,11 +8,16 @@
 //   close · /nocontent 204 · /notmodified 304 · /huge a 17 MiB Content-Length never sent ·
 //   /early a 103 before the 200 · /drop closes without an answer · /slow held 1.5 s · anything else
 //   200 "hello"; HEAD gets the headers of a 5-byte body.
+// Given a certificate and key it speaks HTTPS instead (OpenSSL, blocking I/O on each connection's
+// thread, bounded by 2 s socket timeouts) and counts the handshakes that resumed a session.
 // Every wait is bounded (50 ms polls, a stop flag), so a test cannot hang on it.
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <openssl/ssl.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -41,6 +46,9 @@ struct LatencyServerOptions {
   std::chrono::milliseconds stall_first{0};
   std::chrono::milliseconds stall_length{0};
   std::chrono::milliseconds stall_period{std::chrono::hours(1)};
+  /// HTTPS with this certificate (chain) and key, PEM files; empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 class LatencyServer {
@@ -50,6 +58,15 @@ public:
 
   explicit LatencyServer(LatencyServerOptions options = {})
       : m_options(std::move(options)), m_started(Clock::now()) {
+    if (!m_options.tls_cert.empty()) {
+      m_tls = SSL_CTX_new(TLS_server_method());
+      if (m_tls == nullptr ||
+          SSL_CTX_use_certificate_chain_file(m_tls, m_options.tls_cert.c_str()) != 1 ||
+          SSL_CTX_use_PrivateKey_file(m_tls, m_options.tls_key.c_str(), SSL_FILETYPE_PEM) != 1) {
+        SSL_CTX_free(m_tls);
+        throw std::runtime_error("cannot load " + m_options.tls_cert);
+      }
+    }
     m_fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int one = 1;
     setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
@@ -59,6 +76,7 @@ public:
     if (bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
         listen(m_fd, 512) != 0) {
       close(m_fd);
+      SSL_CTX_free(m_tls);
       throw std::runtime_error("cannot listen on 127.0.0.1");
     }
     socklen_t len = sizeof addr;
@@ -77,6 +95,7 @@ public:
     for (auto& t : m_workers)
       t.join();
     close(m_fd);
+    SSL_CTX_free(m_tls);
   }
   LatencyServer(const LatencyServer&) = delete;
   LatencyServer& operator=(const LatencyServer&) = delete;
@@ -84,6 +103,8 @@ public:
   int port() const { return m_port; }
   std::int64_t requests() const { return m_requests.load(); }
   int connections() const { return m_connections.load(); }
+  /// TLS: handshakes that resumed an earlier session.
+  int resumed() const { return m_resumed.load(); }
   /// How many answers the server held longer than `threshold` (arrival to answer).
   std::int64_t held_over(std::chrono::milliseconds threshold) const {
     std::lock_guard lock(m_mutex);
@@ -107,10 +128,43 @@ private:
       ++m_connections;
       m_workers.emplace_back([this, fd] {
         prctl(PR_SET_TIMERSLACK, 1UL); // answer on time, not up to 50 µs late
-        serve(fd);
+        // OpenSSL writes without MSG_NOSIGNAL: a client gone early must not kill the test.
+        sigset_t pipe;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe, nullptr);
+        Peer peer{fd, nullptr};
+        if (m_tls == nullptr || accept_tls(peer))
+          serve(peer);
+        if (peer.ssl != nullptr) {
+          SSL_shutdown(peer.ssl);
+          SSL_free(peer.ssl);
+        }
         close(fd);
       });
     }
+  }
+
+  /// A connection: its socket and, over TLS, its SSL.
+  struct Peer {
+    int fd;
+    SSL* ssl;
+  };
+
+  /// The server's side of the handshake, blocking, bounded by the socket timeouts.
+  bool accept_tls(Peer& peer) {
+    timeval limit{2, 0};
+    setsockopt(peer.fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof limit);
+    setsockopt(peer.fd, SOL_SOCKET, SO_SNDTIMEO, &limit, sizeof limit);
+    peer.ssl = SSL_new(m_tls);
+    if (peer.ssl == nullptr || SSL_set_fd(peer.ssl, peer.fd) != 1 || SSL_accept(peer.ssl) != 1) {
+      SSL_free(peer.ssl);
+      peer.ssl = nullptr;
+      return false;
+    }
+    if (SSL_session_reused(peer.ssl) == 1)
+      ++m_resumed;
+    return true;
   }
 
   bool stopping() const {
@@ -134,13 +188,13 @@ private:
   }
 
   /// Reads one request head (and its Content-Length body); false on close, stop or garbage.
-  bool read_request(int fd, std::string& buffer, std::string& method, std::string& path) {
+  bool read_request(const Peer& peer, std::string& buffer, std::string& method, std::string& path) {
     std::size_t end = 0;
     for (;;) {
       end = buffer.find("\r\n\r\n");
       if (end != std::string::npos)
         break;
-      if (buffer.size() > 16384 || !read_some(fd, buffer))
+      if (buffer.size() > 16384 || !read_some(peer, buffer))
         return false;
     }
     const std::string head = buffer.substr(0, end);
@@ -159,24 +213,27 @@ private:
     if (length > 1 << 20)
       return false;
     while (buffer.size() < end + 4 + length)
-      if (!read_some(fd, buffer))
+      if (!read_some(peer, buffer))
         return false;
     buffer.erase(0, end + 4 + length);
     return true;
   }
 
-  bool read_some(int fd, std::string& buffer) {
+  bool read_some(const Peer& peer, std::string& buffer) {
     for (;;) {
       if (stopping())
         return false;
-      pollfd p{fd, POLLIN, 0};
-      const int n = poll(&p, 1, 50);
-      if (n < 0)
-        return false;
-      if (n == 0)
-        continue;
+      if (peer.ssl == nullptr || SSL_pending(peer.ssl) == 0) {
+        pollfd p{peer.fd, POLLIN, 0};
+        const int n = poll(&p, 1, 50);
+        if (n < 0)
+          return false;
+        if (n == 0)
+          continue;
+      }
       char chunk[4096];
-      const ssize_t got = recv(fd, chunk, sizeof chunk, 0);
+      const ssize_t got = peer.ssl != nullptr ? SSL_read(peer.ssl, chunk, sizeof chunk)
+                                              : recv(peer.fd, chunk, sizeof chunk, 0);
       if (got <= 0)
         return false;
       buffer.append(chunk, static_cast<std::size_t>(got));
@@ -184,10 +241,13 @@ private:
     }
   }
 
-  static bool write_all(int fd, const std::string& bytes) {
+  static bool write_all(const Peer& peer, const std::string& bytes) {
     std::size_t sent = 0;
     while (sent < bytes.size()) {
-      const ssize_t n = send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
+      const std::size_t left = std::min<std::size_t>(bytes.size() - sent, 16384);
+      const ssize_t n = peer.ssl != nullptr
+                            ? SSL_write(peer.ssl, bytes.data() + sent, static_cast<int>(left))
+                            : send(peer.fd, bytes.data() + sent, left, MSG_NOSIGNAL);
       if (n <= 0)
         return false;
       sent += static_cast<std::size_t>(n);
@@ -195,11 +255,11 @@ private:
     return true;
   }
 
-  void serve(int fd) {
+  void serve(const Peer& peer) {
     std::string buffer;
     std::string method;
     std::string path;
-    while (read_request(fd, buffer, method, path)) {
+    while (read_request(peer, buffer, method, path)) {
       const auto arrived = Clock::now();
       const std::int64_t n = ++m_requests;
       auto delay = m_options.delay(n);
@@ -220,7 +280,7 @@ private:
                                                  "oding: chunked\r\n\r\n5\r\nhel",
                                                  "lo\r\n6\r\n world\r\n", "0\r\n\r\n"};
         for (const auto& piece : pieces) {
-          if (!write_all(fd, piece))
+          if (!write_all(peer, piece))
             return;
           std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
@@ -251,7 +311,7 @@ private:
         answer =
             std::string("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n") + (head ? "" : "hello");
       }
-      if (!write_all(fd, answer) || close_after)
+      if (!write_all(peer, answer) || close_after)
         return;
     }
   }
@@ -266,6 +326,8 @@ private:
   std::vector<Clock::duration> m_held;
   std::atomic<std::int64_t> m_requests{0};
   std::atomic<int> m_connections{0};
+  std::atomic<int> m_resumed{0};
+  SSL_CTX* m_tls = nullptr; ///< null: plain HTTP
   std::thread m_accepter;
   std::vector<std::thread> m_workers; ///< only the accepting thread adds; joined at the end
 };

@@ -1,10 +1,13 @@
 // The load engine against a real loopback server (tests/support/latency_server.hpp): request
 // counts and statuses in the closed model, the open model's rate and percentiles against a known
 // delay schedule, coordinated omission made visible by a stall, failures (connect, timeout, too
-// large) and every body framing HTTP/1.1 allows.
+// large) and every body framing HTTP/1.1 allows. Over HTTPS (the server with a certificate from
+// the test CA, tests/support/tls_fixture.hpp): keep-alive and the rate hold, sessions resume on
+// reconnects, and an untrusted certificate or a wrong name is one clear error before the run.
 
 #include "perf/impl/epoll_load.hpp"
 #include "support/latency_server.hpp"
+#include "support/tls_fixture.hpp"
 
 #include <gtest/gtest.h>
 
@@ -257,6 +260,157 @@ TEST(PerfLoad, OptionsOutOfRangeAreUsageErrors) {
   LoadRequest injected = get("ok", "/");
   injected.headers = {{"X-A", "b\r\nX-Evil: 1"}};
   EXPECT_EQ(run_load(target, {injected}, options).error().kind, ErrorKind::usage);
+}
+
+// ---- HTTPS ----------------------------------------------------------------------------------
+
+/// One test CA and a leaf for portal.test for the whole suite (the `openssl` program makes them).
+class PerfLoadTls : public ::testing::Test {
+protected:
+  static void SetUpTestSuite() {
+    if (!test::TlsPki::available())
+      return;
+    s_pki = new test::TlsPki();
+    s_leaf = s_pki->leaf("portal.test");
+  }
+  static void TearDownTestSuite() {
+    delete s_pki;
+    s_pki = nullptr;
+  }
+  void SetUp() override {
+    if (s_pki == nullptr)
+      GTEST_SKIP() << "the openssl program is not installed";
+    ASSERT_TRUE(s_pki->ok());
+  }
+
+  static LatencyServerOptions tls_options(LatencyServerOptions options = {}) {
+    options.tls_cert = s_leaf.cert;
+    options.tls_key = s_leaf.key;
+    return options;
+  }
+
+  /// The server on 127.0.0.1 under the name portal.test, trusting the test CA.
+  static LoadTarget tls_target(const LatencyServer& server,
+                               const std::string& name = "portal.test") {
+    LoadTarget target = loopback(server);
+    target.host = name + ":" + std::to_string(server.port());
+    target.tls = true;
+    target.sni = name;
+    target.ca_file = s_pki->ca_file();
+    return target;
+  }
+
+  static test::TlsPki* s_pki;
+  static test::TlsLeaf s_leaf;
+};
+
+test::TlsPki* PerfLoadTls::s_pki = nullptr;
+test::TlsLeaf PerfLoadTls::s_leaf;
+
+TEST_F(PerfLoadTls, ClosedModelCountsEveryRequestOverKeptAliveConnections) {
+  LatencyServer server(tls_options());
+  LoadOptions options;
+  options.threads = 1;
+  options.connections = 4;
+  options.max_requests = 200;
+  options.duration = 5s;
+  const auto result = run_load(tls_target(server), {get("ok", "/")}, options);
+  ASSERT_TRUE(result) << result.error().message;
+  const auto& ok = result->actions[0];
+  EXPECT_EQ(ok.requests, 200);
+  EXPECT_EQ(ok.statuses.count(200) ? ok.statuses.at(200) : 0, 200);
+  EXPECT_TRUE(ok.failures.empty()) << ok.failures.begin()->first;
+  EXPECT_EQ(server.requests(), 200);
+  EXPECT_LE(server.connections(), 5); // 4 kept alive, and the probe
+}
+
+TEST_F(PerfLoadTls, OpenModelKeepsTheRate) {
+  LatencyServerOptions schedule;
+  schedule.delay = [](std::int64_t) { return 5ms; };
+  LatencyServer server(tls_options(schedule));
+  LoadOptions options;
+  options.threads = 2;
+  options.connections = 32;
+  options.rate = 200;
+  options.duration = 2s;
+  const auto result = run_load(tls_target(server), {get("ok", "/")}, options);
+  ASSERT_TRUE(result) << result.error().message;
+  const auto& ok = result->actions[0];
+  EXPECT_NEAR(static_cast<double>(ok.requests), 400, 20);
+  EXPECT_EQ(ok.statuses.count(200) ? ok.statuses.at(200) : 0, ok.requests);
+  EXPECT_EQ(server.requests(), ok.requests);
+  EXPECT_NEAR(static_cast<double>(ok.latency.percentile(50)), 5'000, 2'000);
+  EXPECT_LE(server.connections(), 33);
+}
+
+TEST_F(PerfLoadTls, ReconnectsResumeTheSessionAndEveryFramingWorks) {
+  LatencyServer server(tls_options());
+  LoadOptions options;
+  options.threads = 1;
+  options.connections = 1;
+  options.max_requests = 30;
+  options.duration = 5s;
+  const std::vector<LoadRequest> mix = {get("close", "/close"), get("eof", "/eof"),
+                                        get("chunked", "/chunked")};
+  const auto result = run_load(tls_target(server), mix, options);
+  ASSERT_TRUE(result) << result.error().message;
+  for (const auto& stats : result->actions) {
+    EXPECT_EQ(stats.requests, 10) << stats.action;
+    EXPECT_EQ(stats.statuses.count(200) ? stats.statuses.at(200) : 0, 10) << stats.action;
+  }
+  // Connection: close and bodies until close: a new connection for each of those 20, each
+  // resuming the slot's last session (the probe's and the first are full handshakes).
+  EXPECT_GE(server.connections(), 21);
+  EXPECT_GE(server.resumed(), server.connections() - 2);
+}
+
+TEST_F(PerfLoadTls, UntrustedCertificateIsOneClearErrorBeforeTheRun) {
+  LatencyServer server(tls_options());
+  LoadTarget target = tls_target(server);
+  target.ca_file.clear(); // the system store alone does not know the test CA
+  LoadOptions options;
+  options.duration = 1s;
+  const auto result = run_load(target, {get("ok", "/")}, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::network);
+  const std::string prefix =
+      "https://portal.test:" + std::to_string(server.port()) + ": certificate verify failed: ";
+  EXPECT_EQ(result.error().message.rfind(prefix, 0), 0U) << result.error().message;
+  EXPECT_EQ(server.requests(), 0);
+  EXPECT_EQ(server.connections(), 1); // the probe alone
+
+  // Told not to verify, the same server is measured.
+  target.verify = false;
+  options.max_requests = 20;
+  const auto unverified = run_load(target, {get("ok", "/")}, options);
+  ASSERT_TRUE(unverified) << unverified.error().message;
+  EXPECT_EQ(
+      unverified->actions[0].statuses.count(200) ? unverified->actions[0].statuses.at(200) : 0, 20);
+}
+
+TEST_F(PerfLoadTls, WrongHostNameFailsVerification) {
+  LatencyServer server(tls_options());
+  LoadOptions options;
+  options.duration = 1s;
+  const auto result = run_load(tls_target(server, "other.test"), {get("ok", "/")}, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::network);
+  EXPECT_NE(result.error().message.find("certificate verify failed: hostname mismatch"),
+            std::string::npos)
+      << result.error().message;
+  EXPECT_EQ(server.requests(), 0);
+}
+
+TEST_F(PerfLoadTls, PlainHttpServerIsAHandshakeErrorNotAHang) {
+  LatencyServer server; // no TLS: it waits for a request head the ClientHello never ends
+  LoadOptions options;
+  options.duration = 1s;
+  options.timeout = 300ms;
+  const auto result = run_load(tls_target(server), {get("ok", "/")}, options);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().kind, ErrorKind::network);
+  EXPECT_EQ(result.error().message,
+            "https://portal.test:" + std::to_string(server.port()) + ": TLS handshake timed out");
 }
 
 } // namespace

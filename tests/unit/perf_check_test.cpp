@@ -129,18 +129,27 @@ TEST(PerfCheck, TheLimitComesFromTheConfig) {
   EXPECT_EQ(r.findings.size(), 2u);
 }
 
-TEST(PerfCheck, WithoutActionsOrOverHttpsItDoesNotPass) {
+TEST(PerfCheck, WithoutActionsItIsNotConfigured) {
   World none("target:\n  base_url: http://127.0.0.1:8080\n");
   auto skipped = none.run();
   EXPECT_EQ(skipped.status, Status::skip);
   EXPECT_EQ(skipped.skip_kind, SkipKind::not_configured);
+  EXPECT_TRUE(none.runner.asked_mix.empty());
+}
 
+TEST(PerfCheck, AnHttpsTargetIsLoadedOverTlsWithTheConfiguredTrustAnchors) {
   World tls("target:\n  base_url: https://127.0.0.1:8443\n"
-            "actions:\n  - {name: list, path: /api/records}\n");
+            "actions:\n  - {name: list, path: /api/records}\n"
+            "domain: {ca_file: certs/internal-ca.pem}\n");
   auto r = tls.run();
-  EXPECT_EQ(r.status, Status::error);
-  EXPECT_NE(r.reason.find("plain HTTP only so far"), std::string::npos) << r.reason;
-  EXPECT_TRUE(tls.runner.asked_mix.empty());
+  EXPECT_EQ(r.status, Status::pass) << r.reason;
+  const auto& t = tls.runner.asked_target;
+  EXPECT_TRUE(t.tls);
+  EXPECT_TRUE(t.verify);
+  EXPECT_EQ(t.sni, "127.0.0.1");
+  EXPECT_EQ(t.host, "127.0.0.1:8443");
+  EXPECT_EQ(t.port, 8443);
+  EXPECT_EQ(t.ca_file, "certs/internal-ca.pem"); // resolved against the config's dir ("" here)
 }
 
 } // namespace

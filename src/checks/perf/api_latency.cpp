@@ -52,15 +52,21 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
   auto base = parse_url(context.url("/"));
   if (!base)
     return engine::errored(meta, base.error().message);
-  if (base->scheme != "http")
-    return engine::errored(meta, fmt::format("{}: the load engine speaks plain HTTP only so far, "
-                                             "so this {} target was not measured",
+  if (base->scheme != "http" && base->scheme != "https")
+    return engine::errored(meta, fmt::format("{}: the load engine speaks HTTP and HTTPS, so this "
+                                             "{} target was not measured",
                                              config.target.base_url, base->scheme));
   perf::LoadTarget target;
   target.port = base->port;
   target.host = base->host.find(':') != std::string::npos ? "[" + base->host + "]" : base->host;
-  if (base->port != 80)
+  target.tls = base->scheme == "https";
+  if (base->port != (target.tls ? 443 : 80))
     target.host += ":" + std::to_string(base->port);
+  if (target.tls) {
+    target.sni = base->host; // what the certificate must name
+    if (!config.domain.ca_file.empty())
+      target.ca_file = config.resolve_path(config.domain.ca_file);
+  }
   if (literal_address(base->host)) {
     target.address = base->host;
   } else if (auto* dns = context.resolver()) {
@@ -143,10 +149,9 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
   perf::LatencyPolicy policy;
   policy.p95_ms = perf.p95_ms;
   auto checked = perf::judge_latency(meta, mix, *result, policy);
-  std::string profile =
-      fmt::format("{} users at {:.0f} requests/s for {:.0f} s after a {:.0f} s warm-up", perf.users,
-                  options.rate, static_cast<double>(perf.duration_ms) / 1000.0,
-                  static_cast<double>(perf.warmup_ms) / 1000.0);
+  std::string profile = fmt::format(
+      "{} users at {:.0f} requests/s for {:g} s after a {:g} s warm-up", perf.users, options.rate,
+      static_cast<double>(perf.duration_ms) / 1000.0, static_cast<double>(perf.warmup_ms) / 1000.0);
   checked.reason = checked.reason.empty() ? profile : profile + ": " + checked.reason;
   if (!left_out.empty())
     checked.reason += "; not measured: " + join(left_out, "; ");

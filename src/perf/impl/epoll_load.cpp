@@ -4,13 +4,19 @@
 // wrk2: a constant overall rate, connection k of C sending at (k + n * C) / rate, latency measured
 // from when a request was due (coordinated omission corrected); the closed model sends as each
 // answer arrives. Every wait has a deadline; per-thread statistics are merged once every thread has
-// been joined.
+// been joined. HTTPS goes through OpenSSL on the same non-blocking sockets (RFC 8446 / 5246, TLS
+// 1.2 minimum, RFC 6125 name checks by OpenSSL), one SSL_CTX per run shared by the threads, each
+// connection slot resuming its last session when it reconnects.
 
 #include "perf/impl/epoll_load.hpp"
 
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509_vfy.h>
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -19,10 +25,12 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <optional>
@@ -108,8 +116,9 @@ int start_connect(const Endpoint& endpoint, bool& connected, int& err) {
   return fd;
 }
 
-/// One connection attempt before the run, bounded by `timeout`: the error when none can be made.
-Expected<void> probe(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
+/// One connection attempt before the run, bounded by `timeout`: the connected socket, or the
+/// error when none can be made.
+Expected<int> probe_connect(const Endpoint& endpoint, std::chrono::milliseconds timeout) {
   bool connected = false;
   int err = 0;
   const int fd = start_connect(endpoint, connected, err);
@@ -122,15 +131,17 @@ Expected<void> probe(const Endpoint& endpoint, std::chrono::milliseconds timeout
     else if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
       err = errno;
   }
-  if (fd >= 0)
-    close(fd);
-  if (err != 0)
+  if (err != 0) {
+    if (fd >= 0)
+      close(fd);
     return unexpected(ErrorKind::network,
                       "cannot connect to " + endpoint.text + ": " + std::strerror(err));
-  return {};
+  }
+  return fd;
 }
 
-// ---- the transport seam: plain TCP now, TLS later -----------------------------------------------
+// ---- the transport seam: plain TCP or TLS
+// --------------------------------------------------------
 
 enum class Io { done, again, closed, failed };
 
@@ -172,6 +183,239 @@ private:
   int m_fd;
 };
 
+struct SslCtxFree {
+  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+struct SslFree {
+  void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
+struct SessionFree {
+  void operator()(SSL_SESSION* session) const { SSL_SESSION_free(session); }
+};
+using SslCtxPtr = std::unique_ptr<SSL_CTX, SslCtxFree>;
+using SslPtr = std::unique_ptr<SSL, SslFree>;
+using SessionPtr = std::unique_ptr<SSL_SESSION, SessionFree>;
+
+// OpenSSL's own socket BIO writes with write(2), which raises SIGPIPE when the server has gone:
+// this one sends with MSG_NOSIGNAL, like PlainTransport. Its data is the descriptor.
+int socket_of(BIO* bio) {
+  return static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
+}
+
+int bio_write(BIO* bio, const char* data, int size) {
+  BIO_clear_retry_flags(bio);
+  const ssize_t n = send(socket_of(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
+  if (n >= 0)
+    return static_cast<int>(n);
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+    BIO_set_retry_write(bio);
+  return -1;
+}
+
+int bio_read(BIO* bio, char* data, int size) {
+  BIO_clear_retry_flags(bio);
+  const ssize_t n = recv(socket_of(bio), data, static_cast<std::size_t>(size), 0);
+  if (n >= 0)
+    return static_cast<int>(n); // 0: the server closed
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+    BIO_set_retry_read(bio);
+  return -1;
+}
+
+long bio_ctrl(BIO*, int command, long, void*) {
+  return command == BIO_CTRL_FLUSH ? 1 : 0;
+}
+
+/// The method of socket_bio, made once per process (it is read-only after that).
+const BIO_METHOD* socket_method() {
+  static BIO_METHOD* const method = [] {
+    BIO_METHOD* m = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "lg-socket");
+    if (m != nullptr) {
+      BIO_meth_set_write(m, bio_write);
+      BIO_meth_set_read(m, bio_read);
+      BIO_meth_set_ctrl(m, bio_ctrl);
+    }
+    return m;
+  }();
+  return method;
+}
+
+/// A BIO over the non-blocking socket `fd` (not closing it); null when OpenSSL cannot make one.
+BIO* socket_bio(int fd) {
+  const BIO_METHOD* method = socket_method();
+  BIO* bio = method == nullptr ? nullptr : BIO_new(method);
+  if (bio != nullptr) {
+    BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(fd)));
+    BIO_set_init(bio, 1);
+  }
+  return bio;
+}
+
+/// A client SSL over `fd` for `target` (SNI unless the name is an IP literal, the name the
+/// certificate must hold), resuming `session` when given; null when OpenSSL fails.
+SslPtr new_ssl(SSL_CTX* ctx, const LoadTarget& target, int fd, SSL_SESSION* session) {
+  SslPtr ssl(SSL_new(ctx));
+  if (!ssl)
+    return nullptr;
+  BIO* bio = socket_bio(fd);
+  if (bio == nullptr)
+    return nullptr;
+  SSL_set_bio(ssl.get(), bio, bio);
+  const std::string& name = target.sni.empty() ? target.address : target.sni;
+  unsigned char literal[16];
+  const bool ip = inet_pton(AF_INET, name.c_str(), literal) == 1 ||
+                  inet_pton(AF_INET6, name.c_str(), literal) == 1;
+  if (!ip && SSL_set_tlsext_host_name(ssl.get(), name.c_str()) != 1)
+    return nullptr;
+  // OpenSSL 3's SSL_set1_host takes an IP literal as an address to match against the IP SANs.
+  if (target.verify && SSL_set1_host(ssl.get(), name.c_str()) != 1)
+    return nullptr;
+  if (session != nullptr)
+    SSL_set_session(ssl.get(), session);
+  SSL_set_connect_state(ssl.get());
+  return ssl;
+}
+
+/// TLS over a connected non-blocking socket. WANT_READ and WANT_WRITE are both `again`: the
+/// event loop retries reads and writes on every event of the socket, so a write waiting on a
+/// read (or the reverse) is not stranded under edge-triggered notification. On destruction it
+/// sends close_notify (when the connection is still sound) and leaves its session in `keep` for
+/// the slot's next connection.
+class TlsTransport final : public Transport {
+public:
+  TlsTransport(SslPtr ssl, SessionPtr* keep) : m_ssl(std::move(ssl)), m_keep(keep) {}
+  ~TlsTransport() override {
+    if (!m_sound)
+      return;
+    SSL_shutdown(m_ssl.get()); // one non-blocking try; its answer is not awaited
+    if (m_keep != nullptr) {
+      SessionPtr session(SSL_get1_session(m_ssl.get()));
+      if (session && SSL_SESSION_is_resumable(session.get()) == 1)
+        *m_keep = std::move(session);
+    }
+  }
+  TlsTransport(const TlsTransport&) = delete;
+  TlsTransport& operator=(const TlsTransport&) = delete;
+
+  Io handshake() override {
+    ERR_clear_error();
+    const int rc = SSL_do_handshake(m_ssl.get());
+    if (rc == 1) {
+      m_sound = true;
+      return Io::done;
+    }
+    const Io io = status(rc);
+    if (io != Io::again && m_keep != nullptr)
+      m_keep->reset(); // do not offer that session again
+    return io;
+  }
+  IoResult read(char* data, std::size_t size) override {
+    ERR_clear_error();
+    std::size_t got = 0;
+    const int rc = SSL_read_ex(m_ssl.get(), data, size, &got);
+    return rc == 1 ? IoResult{Io::done, got} : IoResult{status(rc), 0};
+  }
+  IoResult write(const char* data, std::size_t size) override {
+    ERR_clear_error();
+    std::size_t put = 0;
+    const int rc = SSL_write_ex(m_ssl.get(), data, size, &put);
+    return rc == 1 ? IoResult{Io::done, put} : IoResult{status(rc), 0};
+  }
+  SSL* ssl() const { return m_ssl.get(); }
+
+private:
+  Io status(int rc) {
+    switch (SSL_get_error(m_ssl.get(), rc)) {
+    case SSL_ERROR_WANT_READ:
+    case SSL_ERROR_WANT_WRITE:
+      return Io::again;
+    case SSL_ERROR_ZERO_RETURN:
+      return Io::closed; // close_notify, or (SSL_OP_IGNORE_UNEXPECTED_EOF) a bare EOF
+    default:
+      m_sound = false; // after SSL_ERROR_SSL or _SYSCALL, SSL_shutdown must not be called
+      return Io::failed;
+    }
+  }
+
+  SslPtr m_ssl;
+  SessionPtr* m_keep;
+  bool m_sound = false;
+};
+
+/// The run's client context: TLS 1.2 or later, the system's trust store plus `target.ca_file`,
+/// peer verification unless `target.verify` is false. Shared read-only by every thread.
+Expected<SslCtxPtr> client_context(const LoadTarget& target) {
+  SslCtxPtr ctx(SSL_CTX_new(TLS_client_method()));
+  if (!ctx || SSL_CTX_set_min_proto_version(ctx.get(), TLS1_2_VERSION) != 1)
+    return unexpected(ErrorKind::internal, "cannot create a TLS context");
+  // A server closing without close_notify ends a body-until-close answer, as over plain HTTP.
+  SSL_CTX_set_options(ctx.get(), SSL_OP_IGNORE_UNEXPECTED_EOF);
+  if (SSL_CTX_set_default_verify_paths(ctx.get()) != 1)
+    ERR_clear_error(); // no system store: ca_file may still be enough
+  if (!target.ca_file.empty() &&
+      SSL_CTX_load_verify_locations(ctx.get(), target.ca_file.c_str(), nullptr) != 1) {
+    ERR_clear_error();
+    return unexpected(ErrorKind::io, "cannot read trust anchors from " + target.ca_file);
+  }
+  SSL_CTX_set_verify(ctx.get(), target.verify ? SSL_VERIFY_PEER : SSL_VERIFY_NONE, nullptr);
+  return ctx;
+}
+
+/// "https://name:port", for messages.
+std::string https_origin(const LoadTarget& target) {
+  const std::string& name = target.sni.empty() ? target.address : target.sni;
+  const bool v6 = name.find(':') != std::string::npos;
+  return "https://" + (v6 ? "[" + name + "]" : name) + ":" + std::to_string(target.port);
+}
+
+/// Why the handshake on `ssl` failed, in OpenSSL's words.
+std::string handshake_error(SSL* ssl, const LoadTarget& target) {
+  const long verified = SSL_get_verify_result(ssl);
+  if (target.verify && verified != X509_V_OK)
+    return https_origin(target) +
+           ": certificate verify failed: " + X509_verify_cert_error_string(verified);
+  const unsigned long code = ERR_peek_last_error();
+  const char* reason = code != 0 ? ERR_reason_error_string(code) : nullptr;
+  ERR_clear_error();
+  return https_origin(target) + ": TLS handshake failed: " +
+         (reason != nullptr ? reason : "the server closed the connection");
+}
+
+/// Before the run: one connection and, over TLS, one handshake, bounded by `timeout`; the error
+/// (kind network) when the target cannot be reached or its certificate does not verify.
+Expected<void> probe(const LoadTarget& target, const Endpoint& endpoint, SSL_CTX* tls,
+                     std::chrono::milliseconds timeout) {
+  const TimePoint deadline = Clock::now() + timeout;
+  auto fd = probe_connect(endpoint, timeout);
+  if (!fd)
+    return unexpected(fd.error());
+  struct Closer {
+    int fd;
+    ~Closer() { close(fd); }
+  } closer{*fd};
+  if (tls == nullptr)
+    return {};
+  SslPtr ssl = new_ssl(tls, target, *fd, nullptr);
+  if (!ssl)
+    return unexpected(ErrorKind::internal, "cannot set up TLS for " + https_origin(target));
+  for (;;) {
+    ERR_clear_error();
+    const int rc = SSL_do_handshake(ssl.get());
+    if (rc == 1) {
+      SSL_shutdown(ssl.get());
+      return {};
+    }
+    const int wants = SSL_get_error(ssl.get(), rc);
+    if (wants != SSL_ERROR_WANT_READ && wants != SSL_ERROR_WANT_WRITE)
+      return unexpected(ErrorKind::network, handshake_error(ssl.get(), target));
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now());
+    if (left.count() <= 0)
+      return unexpected(ErrorKind::network, https_origin(target) + ": TLS handshake timed out");
+    pollfd p{*fd, static_cast<short>(wants == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT), 0};
+    poll(&p, 1, static_cast<int>(left.count()));
+  }
+}
+
 // ---- response parsing ---------------------------------------------------------------------------
 
 /// Beast's HTTP/1.1 response parser keeping only the status: bodies are counted and dropped.
@@ -198,7 +442,9 @@ private:
 // ---- the plan every thread shares ---------------------------------------------------------------
 
 struct Plan {
+  LoadTarget target;
   Endpoint endpoint;
+  SSL_CTX* tls = nullptr;        ///< HTTPS: the run's context; null: plain HTTP
   std::vector<std::string> wire; ///< each action's request bytes
   std::vector<double> weights;
   std::vector<bool> head; ///< HEAD: no body in the answer
@@ -288,6 +534,7 @@ struct Conn {
   int fd = -1;
   std::uint32_t socket_gen = 0; ///< tells events of a closed socket from its successor's
   std::unique_ptr<Transport> transport;
+  SessionPtr session; ///< TLS: the last connection's session, offered by the next one
   State state = State::closed;
   int served = 0; ///< answers on the current socket
 
@@ -547,12 +794,22 @@ private:
     int err = 0;
     const int fd = start_connect(m_plan.endpoint, connected, err);
     if (fd < 0) {
-      on_connect_failed(i);
+      on_connect_failed(i, "connect");
       return;
     }
     c.fd = fd;
     ++c.socket_gen;
-    c.transport = std::make_unique<PlainTransport>(fd);
+    if (m_plan.tls != nullptr) {
+      SslPtr ssl = new_ssl(m_plan.tls, m_plan.target, fd, c.session.get());
+      if (!ssl) {
+        close_socket(c);
+        on_connect_failed(i, "tls");
+        return;
+      }
+      c.transport = std::make_unique<TlsTransport>(std::move(ssl), &c.session);
+    } else {
+      c.transport = std::make_unique<PlainTransport>(fd);
+    }
     c.served = 0;
     c.in.clear();
     epoll_event ev{};
@@ -560,7 +817,7 @@ private:
     ev.data.u64 = (static_cast<std::uint64_t>(c.socket_gen) << 32) | i;
     if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, fd, &ev) != 0) {
       close_socket(c);
-      on_connect_failed(i);
+      on_connect_failed(i, "connect");
       return;
     }
     c.state = State::connecting;
@@ -588,17 +845,18 @@ private:
     case Io::closed:
     case Io::failed:
       close_socket(c);
-      on_connect_failed(i);
+      on_connect_failed(i, "tls");
       return;
     }
   }
 
-  void on_connect_failed(std::size_t i) {
+  /// No connection: count the request in hand (if any) as a failure of `kind`.
+  void on_connect_failed(std::size_t i, const char* kind) {
     Conn& c = m_conns[i];
     c.state = State::closed;
     c.not_before = Clock::now() + k_connect_backoff;
     if (c.busy)
-      fail(i, "connect");
+      fail(i, kind);
   }
 
   void start_send(std::size_t i) {
@@ -651,7 +909,7 @@ private:
         err = errno;
       if (err != 0) {
         close_socket(c);
-        on_connect_failed(i);
+        on_connect_failed(i, "connect");
         return;
       }
       if ((events & (EPOLLOUT | EPOLLERR | EPOLLHUP)) == 0)
@@ -663,13 +921,15 @@ private:
       step_handshake(i);
       return;
     }
+    // Every event retries both directions, whichever it signals: over TLS a write may wait on
+    // a read and a read on a write, and an edge-triggered wakeup not acted on is not repeated.
+    // A retry with nothing to do costs one system call.
     const std::uint32_t gen = c.socket_gen;
-    if ((events & EPOLLOUT) != 0 && c.state == State::sending)
+    if (c.state == State::sending)
       flush(i);
     if (c.fd < 0 || c.socket_gen != gen)
       return;
-    if ((events & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) != 0)
-      on_readable(i);
+    on_readable(i);
   }
 
   void on_readable(std::size_t i) {
@@ -925,7 +1185,18 @@ Expected<LoadResult> run_load(const LoadTarget& target, const std::vector<LoadRe
     plan.weights.push_back(request.weight);
     plan.head.push_back(request.method == "HEAD");
   }
-  if (auto reachable = probe(plan.endpoint, std::min(options.timeout, k_probe_timeout)); !reachable)
+  SslCtxPtr tls;
+  if (target.tls) {
+    auto ctx = client_context(target);
+    if (!ctx)
+      return unexpected(ctx.error());
+    tls = std::move(*ctx);
+    plan.tls = tls.get();
+  }
+  plan.target = target;
+  if (auto reachable =
+          probe(target, plan.endpoint, plan.tls, std::min(options.timeout, k_probe_timeout));
+      !reachable)
     return unexpected(reachable.error());
 
   // Connections are dealt round-robin, so each thread's are spread evenly over the schedule.
