@@ -1,4 +1,5 @@
-// Header look-ups on HttpResponse and the real clock: the only code of the interface layer.
+// Header look-ups on HttpResponse, the read-only methods and the real clock: the only code of the
+// interface layer.
 
 #include "net/http.hpp"
 
@@ -8,6 +9,10 @@
 #include <thread>
 
 namespace lg::net {
+
+bool reads_only(std::string_view method) {
+  return method == "GET" || method == "HEAD" || method == "OPTIONS";
+}
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& h : headers)

@@ -17,6 +17,10 @@ struct Header {
   std::string value;
 };
 
+/// GET, HEAD and OPTIONS: the methods that change nothing on the server (the perf gate sends
+/// the others only with --allow-writes).
+bool reads_only(std::string_view method);
+
 struct HttpRequest {
   /// A request as most callers write it: {"GET", url, {{"Accept", "…"}}, ""}.
   HttpRequest(std::string method_ = "GET", std::string url_ = "", std::vector<Header> headers_ = {},

@@ -11,6 +11,8 @@
 
 #include "perf/k6.hpp"
 
+#include "net/http.hpp"
+
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -22,10 +24,6 @@
 namespace lg::perf {
 
 namespace {
-
-bool reads_only(const std::string& method) {
-  return method == "GET" || method == "HEAD" || method == "OPTIONS";
-}
 
 bool ident_char(char c) {
   return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
@@ -194,7 +192,7 @@ Expected<K6Script> k6_script(const Config& config, const K6Options& options) {
   std::vector<std::string> actions, exported, accounts_used;
   for (const auto& action : config.actions) {
     const auto& r = action.request;
-    if (!reads_only(r.method) && !options.allow_writes) {
+    if (!net::reads_only(r.method) && !options.allow_writes) {
       script.notes.push_back(
           fmt::format("{} ({} writes: export with --allow-writes)", action.name, r.method));
       continue;

@@ -4,6 +4,7 @@
 
 #include "perf/lcp.hpp"
 
+#include "analyze/tokens.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -14,6 +15,8 @@
 namespace lg::perf {
 
 namespace {
+
+using analyze::median;
 
 double round1(double v) {
   return std::round(v * 10) / 10;
@@ -49,14 +52,6 @@ std::string usual_element(const PageRuns& p) {
 }
 
 } // namespace
-
-double median(std::vector<double> v) {
-  if (v.empty())
-    return 0;
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 CheckResult judge_lcp(const CheckMeta& meta, const std::vector<PageRuns>& pages,
                       const LcpPolicy& policy) {

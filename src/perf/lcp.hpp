@@ -24,9 +24,6 @@ struct LcpPolicy {
   int min_runs = 3;     ///< a verdict needs at least this many measured visits per page
 };
 
-/// The median of `values` (the mean of the middle two for an even count); 0 for none.
-double median(std::vector<double> values);
-
 /// perf.lcp from the visits of every page: pass when every page's median LCP is under the
 /// limit. A page whose document answered an error status, or with too few visits, makes the
 /// check `error` (it was not measured); one that painted nothing contentful is a finding.

@@ -190,11 +190,5 @@ TEST(PerfLcp, SettingsOutOfRangeAreConfigErrors) {
   }
 }
 
-TEST(PerfLcp, MedianOfEvenAndOddCounts) {
-  EXPECT_EQ(perf::median({}), 0);
-  EXPECT_EQ(perf::median({3, 1, 2}), 2);
-  EXPECT_EQ(perf::median({4, 1, 3, 2}), 2.5);
-}
-
 } // namespace
 } // namespace lg::checks

@@ -21,21 +21,9 @@ namespace lg::checks {
 
 namespace {
 
-bool reads_only(const std::string& method) {
-  return method == "GET" || method == "HEAD" || method == "OPTIONS";
-}
-
 bool literal_address(const std::string& host) {
   unsigned char buf[16];
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
-}
-
-/// The form body of `form`, URL-encoded.
-std::string form_body(const std::map<std::string, std::string>& form) {
-  std::string out;
-  for (const auto& [k, v] : form)
-    out += fmt::format("{}{}={}", out.empty() ? "" : "&", url_encode(k), url_encode(v));
-  return out;
 }
 
 } // namespace
@@ -86,7 +74,7 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
   std::vector<std::string> left_out;
   for (const auto& action : config.actions) {
     const auto& recipe = action.request;
-    if (!reads_only(recipe.method) && !context.options().allow_writes) {
+    if (!net::reads_only(recipe.method) && !context.options().allow_writes) {
       left_out.push_back(
           fmt::format("{} ({} writes: run with --allow-writes)", action.name, recipe.method));
       continue;
@@ -97,15 +85,7 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
       continue;
     }
     net::HttpRequest request(recipe.method, context.url(recipe.path));
-    for (const auto& [k, v] : recipe.headers)
-      request.headers.push_back({k, v});
-    if (recipe.json) {
-      request.body = recipe.json->dump();
-      request.headers.push_back({"Content-Type", "application/json"});
-    } else if (!recipe.form.empty()) {
-      request.body = form_body(recipe.form);
-      request.headers.push_back({"Content-Type", "application/x-www-form-urlencoded"});
-    }
+    engine::fill_body(request, recipe);
     std::string as =
         action.as.empty() && !config.accounts.empty() ? config.accounts.front().name : action.as;
     if (!as.empty()) {
