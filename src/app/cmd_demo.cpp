@@ -175,9 +175,11 @@ auth:
                   json: {{token: "{{token}}", password: "{{new_password}}"}}}}
 {}{}{}pages: [/, /records]
 actions:
-  - {{name: list_records, method: GET, path: /api/records}}
-  - {{name: search, method: GET, path: "/api/search?q=report"}}
-perf: {{users: 10, think_time: 100ms, duration: 3s, warmup: 500ms}}
+  - {{name: login, login: true, as: bob}}
+  - {{name: list_records, path: /api/records}}
+  - {{name: read_record, path: "/api/records/{{id}}"}}
+  - {{name: search, path: "/api/search?q={{term}}", vars: {{term: [report, invoice, audit]}}}}
+perf: {{users: 12, think_time: 100ms, duration: 3s, warmup: 500ms}}
 {})",
                      base_url, accounts, extras.auth,
                      extras.zone_file.empty()

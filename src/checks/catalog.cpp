@@ -325,8 +325,8 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "secrets",
           .severity = Severity::critical,
           .title = "Build output, bundles and source maps hold no secrets",
-          .summary = "Scans build directories, JavaScript bundles and their source maps, including "
-                     "embedded sources, with the secret rules",
+          .summary = "Scans build directories and the JavaScript bundles and source maps the key "
+                     "pages actually load, including embedded sources, with the secret rules",
           .fix = "Rotate what was found, expose only explicitly public variables to the front-end "
                  "build so server secrets never enter a bundle, and do not publish source maps "
                  "with embedded sources.",
@@ -663,8 +663,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "perf",
           .severity = Severity::medium,
           .title = "Core API actions answer within 500 ms at the 95th percentile",
-          .summary = "Replays each configured action under modest concurrent load and measures "
-                     "latency percentiles and errors",
+          .summary = "Puts the core actions (actions:, or login, list, read, search and save "
+                     "found in the API description) under the load of 100 users at a constant "
+                     "rate, each as its account, and measures latency percentiles and errors",
           .fix = "Profile the slowest action: add missing database indexes, remove N+1 queries, "
                  "paginate large lists and cache expensive reads; then measure again.",
           .effort_hours = 4,

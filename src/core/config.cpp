@@ -133,11 +133,14 @@ const std::vector<Key>& schema() {
        Kind::map_list,
        {{"name", Kind::string, {}, true},
         {"method", Kind::string},
-        {"path", Kind::string, {}, true},
+        {"path", Kind::string},
         {"json", Kind::any},
         {"form", Kind::string_map},
         {"headers", Kind::string_map},
-        {"as", Kind::string}}},
+        {"as", Kind::string},
+        {"login", Kind::boolean},
+        {"weight", Kind::number},
+        {"vars", Kind::any}}},
       {"perf",
        Kind::map,
        {{"p95_ms", Kind::number},
@@ -772,9 +775,41 @@ void build_perf(const YAML::Node& root, Config& c, Validator& v) {
       action.request = recipe(a);
       action.request.method = to_upper(scalar(get(a, "method"), "GET"));
       action.as = scalar(get(a, "as"));
-      if (action.request.path.empty() || action.request.path.front() != '/')
+      action.login = scalar(get(a, "login")) == "true";
+      if (action.login) {
+        if (has(a, "path") || has(a, "method") || has(a, "json") || has(a, "form"))
+          v.add(get(a, "login"), fmt::format("actions: '{}' is the account's login: it takes no "
+                                             "method, path or body of its own",
+                                             action.name));
+      } else if (action.request.path.empty() || action.request.path.front() != '/') {
         v.add(get(a, "path"),
               fmt::format("actions: '{}' needs a path starting with /", action.name));
+      }
+      if (has(a, "weight")) {
+        double w = std::strtod(scalar(get(a, "weight")).c_str(), nullptr);
+        if (!(w > 0 && w <= 1000))
+          v.add(get(a, "weight"),
+                fmt::format("actions: '{}' needs a weight above 0 and at most 1000", action.name));
+        else
+          action.weight = w;
+      }
+      if (has(a, "vars")) {
+        const auto& vars = get(a, "vars");
+        if (!vars.IsMap())
+          v.add(vars, fmt::format("actions: '{}': vars must map template names to lists of "
+                                  "values, e.g. {{term: [invoice, report]}}",
+                                  action.name));
+        else
+          for (const auto& kv : vars) {
+            auto values = kv.second.IsScalar() ? std::vector<std::string>{kv.second.Scalar()}
+                                               : strings(kv.second);
+            if (values.empty() || !(kv.second.IsScalar() || kv.second.IsSequence()))
+              v.add(kv.second, fmt::format("actions: '{}': vars.{} needs one value or a list",
+                                           action.name, kv.first.Scalar()));
+            else
+              action.vars[kv.first.Scalar()] = std::move(values);
+          }
+      }
       if (!action.as.empty() &&
           std::none_of(c.accounts.begin(), c.accounts.end(),
                        [&](const Account& acc) { return acc.name == action.as; }))

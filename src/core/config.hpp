@@ -154,8 +154,12 @@ struct EdgeConfig {
 /// `actions[]`: a core action perf.api-latency puts under load.
 struct ActionConfig {
   std::string name;
-  RequestRecipe request; ///< method GET unless given; `json` sent as the body
+  RequestRecipe request; ///< method GET unless given; `json` sent as the body; `{name}`
+                         ///< templates in the path filled from `vars` or harvested ids
   std::string as;        ///< the account it runs as; empty: the first account
+  bool login = false;    ///< the account's own login request (sent without a session)
+  double weight = 1;     ///< share of the mix, relative to the other actions
+  std::map<std::string, std::vector<std::string>> vars; ///< values of path templates, cycled
 };
 
 /// `perf:`: the load profile of perf.api-latency and its limit.

@@ -239,6 +239,33 @@ Expected<std::vector<analyze::Operation>> Context::load_operations() {
   return ops;
 }
 
+Expected<PageSession> page_session(Context& context) {
+  const auto& config = context.config();
+  PageSession out;
+  out.seen_as = "without a session";
+  const std::string as = config.perf.lcp_as.empty() && !config.accounts.empty()
+                             ? config.accounts.front().name
+                             : config.perf.lcp_as;
+  if (as.empty())
+    return out;
+  auto session = context.session(as);
+  if (!session)
+    return unexpected(session.error().kind, fmt::format("as {}: {}", as, session.error().message));
+  const bool https = config.target.base_url.starts_with("https:");
+  for (const auto& [name, value] : (*session)->credentials().cookies) {
+    net::BrowserCookie cookie;
+    cookie.name = name;
+    cookie.value = value;
+    cookie.secure = https;
+    out.cookies.push_back(std::move(cookie));
+  }
+  out.seen_as = out.cookies.empty() ? fmt::format("without a session ({} signs in with a token, "
+                                                  "which a page carries in its own script)",
+                                                  as)
+                                    : "as " + as;
+  return out;
+}
+
 CheckResult passed(const CheckMeta& meta, std::string summary, nlohmann::json measurements) {
   CheckResult r;
   r.meta = meta;

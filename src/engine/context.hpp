@@ -117,6 +117,16 @@ private:
   std::map<std::string, std::shared_ptr<void>> m_memo;
 };
 
+/// The session the key pages (`pages:`) are seen with in a browser: the cookies of
+/// `perf.lcp_as` (or the first account; none without accounts) and how a reason says it ("as
+/// alice", or "without a session" and why).
+struct PageSession {
+  std::vector<net::BrowserCookie> cookies;
+  std::string seen_as;
+};
+/// Errors when the account's login fails.
+Expected<PageSession> page_session(Context& context);
+
 // ---- building results --------------------------------------------------------------------------
 
 CheckResult passed(const CheckMeta& meta, std::string summary,

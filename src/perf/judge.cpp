@@ -107,7 +107,10 @@ CheckResult judge_latency(const CheckMeta& meta, const std::vector<LoadRequest>&
 
   for (size_t i = 0; i < result.actions.size(); ++i) {
     const auto& stats = result.actions[i];
-    const LoadRequest* request = i < mix.size() ? &mix[i] : nullptr;
+    std::vector<const LoadRequest*> sent;
+    for (const auto& request : mix)
+      if (request.action == stats.action)
+        sent.push_back(&request);
     const auto& h = stats.latency;
     double p95 = static_cast<double>(h.percentile(95)) / 1000.0;
     double share = static_cast<double>(stats.errors()) /
@@ -116,9 +119,11 @@ CheckResult judge_latency(const CheckMeta& meta, const std::vector<LoadRequest>&
                                 ms_text(h.percentile(95)), stats.requests, share * 100));
     nlohmann::json evidence = measurement(stats, result.seconds);
     evidence.erase("curve"); // the chart's data: in the measurements, not in every finding
-    if (request != nullptr) {
-      evidence["method"] = request->method;
-      evidence["path"] = request->target;
+    if (!sent.empty()) {
+      evidence["method"] = sent.front()->method;
+      evidence["path"] = sent.front()->target;
+      if (sent.size() > 1)
+        evidence["paths"] = sent.size(); // a template filled with this many values
     }
     if (p95 >= policy.p95_ms) {
       Finding f;

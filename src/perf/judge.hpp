@@ -29,7 +29,8 @@ nlohmann::json measurement(const ActionStats& stats, double seconds);
 /// 99.99 and 100 (the max); empty for an empty histogram.
 nlohmann::json curve(const Histogram& h);
 
-/// perf.api-latency for `result`, the run of `mix` (same order as result.actions).
+/// perf.api-latency for `result`, the run of `mix` (its requests matched to result.actions by
+/// action name).
 CheckResult judge_latency(const CheckMeta& meta, const std::vector<LoadRequest>& mix,
                           const LoadResult& result, const LatencyPolicy& policy);
 

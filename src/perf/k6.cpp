@@ -4,8 +4,8 @@
 //    connections — and the check's thresholds on the measured one, per action;
 //  - setup(): each account an action runs as logs in once (its login recipe; cookies or the token
 //    at token_path; Basic and API keys are applied per request), and the sessions go to every VU;
-//  - the default function: the actions in turn (round-robin over the test's iterations), each
-//    tagged with its name.
+//  - the default function: an action picked by its weight, its {name} templates filled with one
+//    of its vars, tagged with its name; a login action sends the account's login request.
 // Secrets stay out of the file: values written as ${NAME} read __ENV.NAME, and a literal value
 // under a secret-looking key (password, secret, token, key) becomes __ENV.<ACCOUNT>_<KEY>.
 
@@ -191,23 +191,40 @@ Expected<K6Script> k6_script(const Config& config, const K6Options& options) {
   std::set<std::string> variables;
   std::vector<std::string> actions, exported, accounts_used;
   for (const auto& action : config.actions) {
-    const auto& r = action.request;
-    if (!net::reads_only(r.method) && !options.allow_writes) {
-      script.notes.push_back(
-          fmt::format("{} ({} writes: export with --allow-writes)", action.name, r.method));
-      continue;
-    }
-    if (r.path.find('{') != std::string::npos && r.path.find("${") == std::string::npos) {
-      script.notes.push_back(
-          fmt::format("{} (the path template {} is not filled in yet)", action.name, r.path));
-      continue;
-    }
     std::string as =
         action.as.empty() && !config.accounts.empty() ? config.accounts.front().name : action.as;
     const Account* account = nullptr;
     for (const auto& a : config.accounts)
       if (a.name == as)
         account = &a;
+    if (action.login && (account == nullptr || account->login_style != LoginStyle::recipe)) {
+      script.notes.push_back(fmt::format(
+          "{} ({} signs in with no request of its own: Basic or an API key)", action.name, as));
+      continue;
+    }
+    const auto& r = action.login ? account->login : action.request;
+    if (!action.login && !net::reads_only(r.method) && !options.allow_writes) {
+      script.notes.push_back(
+          fmt::format("{} ({} writes: export with --allow-writes)", action.name, r.method));
+      continue;
+    }
+    std::string unfilled;
+    for (std::size_t at = r.path.find('{'); at != std::string::npos;
+         at = r.path.find('{', at + 1)) {
+      auto end = r.path.find('}', at);
+      if (end == std::string::npos)
+        break;
+      auto name = r.path.substr(at + 1, end - at - 1);
+      if ((at == 0 || r.path[at - 1] != '$') && !action.vars.contains(name))
+        unfilled = name;
+    }
+    if (!unfilled.empty()) {
+      script.notes.push_back(fmt::format("{} (nothing fills {{{}}} in {}: the audit takes ids "
+                                         "from the running portal; list values under vars to "
+                                         "export it)",
+                                         action.name, unfilled, r.path));
+      continue;
+    }
     if (account != nullptr && account->csrf) {
       script.notes.push_back(fmt::format("{} (its account {} logs in with a CSRF token scraped "
                                          "from {}, which the export does not do)",
@@ -215,13 +232,16 @@ Expected<K6Script> k6_script(const Config& config, const K6Options& options) {
       continue;
     }
     auto req = js_request(r, as, variables);
-    actions.push_back(fmt::format("  {{name: {}, as: {}, method: {}, url: {}, body: {}, "
-                                  "headers: {}}},",
+    nlohmann::json vars = nlohmann::json::object();
+    for (const auto& [name, values] : action.vars)
+      vars[name] = values;
+    actions.push_back(fmt::format("  {{name: {}, as: {}, login: {}, weight: {:g}, method: {}, "
+                                  "url: {}, body: {}, headers: {}, vars: {}}},",
                                   nlohmann::json(action.name).dump(), nlohmann::json(as).dump(),
-                                  nlohmann::json(req.method).dump(), req.url, req.body,
-                                  req.headers));
+                                  action.login, action.weight, nlohmann::json(req.method).dump(),
+                                  req.url, req.body, req.headers, vars.dump()));
     exported.push_back(action.name);
-    if (!as.empty() &&
+    if (!as.empty() && !action.login &&
         std::find(accounts_used.begin(), accounts_used.end(), as) == accounts_used.end())
       accounts_used.push_back(as);
   }
@@ -313,7 +333,6 @@ Expected<K6Script> k6_script(const Config& config, const K6Options& options) {
 {left_out_header}{left_out}
 import http from 'k6/http';
 import encoding from 'k6/encoding';
-import exec from 'k6/execution';
 
 const BASE = __ENV.BASE_URL || {base_js};
 
@@ -340,13 +359,28 @@ function cookieHeader(res) {{
 {setup}  }};
 }}
 
+const TOTAL = ACTIONS.reduce((sum, a) => sum + a.weight, 0);
+
+// An action by its weight, and each {{name}} of its URL filled with one of its vars.
+function pick() {{
+  let r = Math.random() * TOTAL;
+  for (const a of ACTIONS) {{
+    r -= a.weight;
+    if (r < 0) return a;
+  }}
+  return ACTIONS[ACTIONS.length - 1];
+}}
+
 export default function (sessions) {{
-  const a = ACTIONS[exec.scenario.iterationInTest % ACTIONS.length];
-  const s = sessions[a.as] || {{}};
+  const a = pick();
+  const s = a.login ? {{}} : sessions[a.as] || {{}};
   const headers = Object.assign({{}}, a.headers, s.headers || {{}});
   if (s.cookie) headers['Cookie'] = s.cookie;
   if (s.authorization) headers['Authorization'] = s.authorization;
-  let url = a.url;
+  let url = a.url.replace(/\{{(\w+)\}}/g, (m, name) => {{
+    const values = a.vars[name];
+    return values ? encodeURIComponent(values[Math.floor(Math.random() * values.length)]) : m;
+  }});
   if (s.query) url += (url.includes('?') ? '&' : '?') + s.query;
   http.request(a.method, url, a.body, {{headers, tags: {{action: a.name}}, redirects: 0}});
 }}

@@ -79,7 +79,8 @@ struct SelfCheck {
 };
 
 struct LoadResult {
-  std::vector<ActionStats> actions; ///< in the order of the requests given
+  std::vector<ActionStats> actions; ///< one per action name, in the order the names first
+                                    ///< appear in the mix (requests sharing a name add up)
   double seconds = 0;               ///< measured wall time
   SelfCheck self;
 };

@@ -182,13 +182,18 @@ TEST(Cli, HardenedDemoPassesEveryImplementedCheckAndIsIncomplete) {
     if (c["id"] == "perf.api-latency") {
       // Its short profile passes on a quiet machine (tests/timing checks the verdicts, alone);
       // here other tests share the CPU, so the portal may be slow for real (fail) or launchgate's
-      // own send lag may make the run unreliable (error, instead of a verdict). Either way both
-      // actions were measured.
+      // own send lag may make the run unreliable (error, instead of a verdict). Either way three
+      // actions were measured (list, read with harvested ids, search); the login is left out,
+      // since session.login-rate-limit left the portal's login limit holding against loopback.
       bool unreliable =
           c["status"] == "error" &&
           c["reason"].get<std::string>().find("unreliable measurement") != std::string::npos;
       EXPECT_TRUE(c["status"] == "pass" || c["status"] == "fail" || unreliable) << c.dump();
-      EXPECT_EQ(c["measurements"].size(), 2u) << c.dump();
+      EXPECT_EQ(c["measurements"].size(), 3u) << c.dump();
+      EXPECT_NE(c["reason"].get<std::string>().find("login (the portal answered a sign-in before "
+                                                    "the load with 429"),
+                std::string::npos)
+          << c.dump();
     } else if (c["status"] == "pass") {
       ++passed;
     } else {

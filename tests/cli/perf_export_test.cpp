@@ -68,7 +68,8 @@ TEST(CliPerfExport, WritesWithAllowWrites) {
       {k_bin, "perf", "--export", "k6", "out.js", "--config", "cfg.yaml", "--allow-writes"},
       dir.path().string());
   ASSERT_EQ(r.code, 0) << r.err;
-  EXPECT_NE(read(dir.path() / "out.js").find(R"(name: "save", as: "alice", method: "POST")"),
+  EXPECT_NE(read(dir.path() / "out.js")
+                .find(R"(name: "save", as: "alice", login: false, weight: 1, method: "POST")"),
             std::string::npos);
 }
 

@@ -1,10 +1,13 @@
 // Build output and logs as sources, on files the tests write: a minified bundle whose hit is
 // traced through its source map to the original line, a map's embedded sources scanned as the
 // original files, inline and broken maps, plain and gzip logs (with line numbers across chunks),
-// a corrupt .gz; and the build and logs checks through `launchgate secrets` and `audit`.
+// a corrupt .gz; the build and logs checks through `launchgate secrets` and `audit`; and the
+// bundles a key page loads in headless Chromium, fetched and scanned as served.
 
+#include "net/impl/chromium_browser.hpp"
 #include "secrets/findings.hpp"
 #include "secrets/tree.hpp"
+#include "support/loopback_server.hpp"
 #include "support/test_support.hpp"
 #include "unit/secrets_fixtures.hpp"
 
@@ -12,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
+#include <set>
 
 namespace lg::secrets {
 namespace {
@@ -242,6 +246,57 @@ TEST(SecretsAudit, AllFourChecksOnARepositoryWithCommittedBuildOutputAndGzipLogs
   EXPECT_TRUE(logged["location"]["file"].get<std::string>().ends_with("logs/app.log.gz"));
   EXPECT_EQ(logged["location"]["line"], 2);
   EXPECT_EQ(r.out.find(k_secret), std::string::npos);
+}
+
+TEST(SecretsAudit, TheBundlesAKeyPageLoadsAreScannedAsServed) {
+  if (!net::ChromiumBrowser::find_executable(""))
+    GTEST_SKIP() << "Chromium is not installed (apt-get install chromium)";
+  auto b = bundle("app.min.js.map");
+  lg::test::LoopbackServer site([&b](const std::string& head) {
+    const auto path = lg::test::request_path(head);
+    if (path == "/")
+      return lg::test::http_answer(200, "text/html; charset=utf-8",
+                                   "<!doctype html><title>portal</title><p>Signed out.</p>"
+                                   "<script src=\"/static/app.min.js\"></script>");
+    if (path == "/static/app.min.js")
+      return lg::test::http_answer(200, "text/javascript", b.js);
+    if (path == "/static/app.min.js.map")
+      return lg::test::http_answer(200, "application/json", b.map);
+    return lg::test::http_answer(404, "text/plain", "not found");
+  });
+  lg::test::TempDir dir;
+  dir.write("rules.toml", test::k_demo_rule);
+  dir.write("src/app.js", "const x = 1;\n");
+  const std::string origin = site.url("");
+  dir.write("launchgate.yaml", "target: {base_url: \"" + origin +
+                                   "\"}\n"
+                                   "secrets: {paths: [src], rules: rules.toml, history: false}\n"
+                                   "pages: [/]\n");
+  auto r = lg::test::run_command({k_bin, "audit", "-c", (dir.path() / "launchgate.yaml").string(),
+                                  "--only", "secrets", "--format", "json"});
+  ASSERT_EQ(r.code, 1) << r.err << r.out;
+  auto doc = nlohmann::json::parse(r.out);
+  nlohmann::json built;
+  for (const auto& c : doc["checks"])
+    if (c["id"] == "secrets.build")
+      built = c;
+  ASSERT_EQ(built["status"], "fail") << built.dump();
+  // No build folder on disk: what the page loaded was fetched and scanned, named by its URL.
+  EXPECT_NE(built["reason"].get<std::string>().find("2 file(s) served to 1 key page(s) included"),
+            std::string::npos)
+      << built.dump();
+  ASSERT_EQ(built["findings"].size(), 1u);
+  const auto& f = built["findings"][0];
+  std::set<std::string> files{f["location"]["file"].get<std::string>()};
+  for (const auto& more : f["locations"])
+    files.insert(more["file"].get<std::string>());
+  // The bundle line, and the original file the map embeds.
+  EXPECT_EQ(files, (std::set<std::string>{origin + "/static/app.min.js", "src/config.ts"}))
+      << f.dump();
+  EXPECT_EQ(f["evidence"]["origin"], "src/config.ts:7 (via " + origin + "/static/app.min.js.map)")
+      << f.dump();
+  EXPECT_EQ(r.out.find(k_secret), std::string::npos);
+  EXPECT_EQ(r.out.find("launchgate-served-"), std::string::npos); // no scratch path shown
 }
 
 } // namespace

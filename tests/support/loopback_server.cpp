@@ -136,4 +136,18 @@ void LoopbackServer::serve() {
   }
 }
 
+std::string request_path(const std::string& head) {
+  const auto first = head.find(' ');
+  const auto second = head.find(' ', first + 1);
+  return first == std::string::npos || second == std::string::npos
+             ? std::string()
+             : head.substr(first + 1, second - first - 1);
+}
+
+std::string http_answer(int status, const std::string& type, const std::string& body) {
+  return "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
+         "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
+         "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n" + body;
+}
+
 } // namespace lg::test

@@ -49,4 +49,11 @@ private:
   std::thread m_thread;
 };
 
+/// The request path of a raw request head ("GET /x HTTP/1.1" -> "/x"); "" when malformed.
+std::string request_path(const std::string& head);
+
+/// A whole HTTP/1.1 response with `body`: its status, Content-Type, Content-Length, no caching
+/// and Connection: close.
+std::string http_answer(int status, const std::string& type, const std::string& body);
+
 } // namespace lg::test

@@ -45,20 +45,8 @@ bool contains(const std::vector<std::string>& list, const std::string& item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
-// The request path of a raw request head ("GET /x HTTP/1.1" → "/x").
-std::string path_of(const std::string& head) {
-  const auto first = head.find(' ');
-  const auto second = head.find(' ', first + 1);
-  return first == std::string::npos || second == std::string::npos
-             ? std::string()
-             : head.substr(first + 1, second - first - 1);
-}
-
-std::string http_response(int status, const std::string& type, const std::string& body) {
-  return "HTTP/1.1 " + std::to_string(status) + (status == 200 ? " OK" : " Not Found") +
-         "\r\nContent-Type: " + type + "\r\nContent-Length: " + std::to_string(body.size()) +
-         "\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n" + body;
-}
+using lg::test::http_answer;
+using lg::test::request_path;
 
 // Accepts the URLs of one origin ("http://127.0.0.1:1234").
 std::function<bool(std::string_view)> only(std::string origin) {
@@ -191,39 +179,39 @@ TEST_F(ChromiumBrowserTest, SlowPageFlawDelaysLargestContentfulPast3Seconds) {
 
 TEST_F(ChromiumBrowserTest, OutOfScopeRequestsAreRefusedInTheBrowser) {
   lg::test::LoopbackServer other(
-      [](const std::string&) { return http_response(200, "text/javascript", "var x = 1;\n"); });
+      [](const std::string&) { return http_answer(200, "text/javascript", "var x = 1;\n"); });
   const auto foreign_script = other.url("/x.js");
   const auto foreign_image = other.url("/y.png");
   const auto foreign_origin = other.url("");
   const auto ws_url = "ws://127.0.0.1:" + std::to_string(other.port()) + "/socket";
   lg::test::LoopbackServer site([&](const std::string& head) {
-    const auto path = path_of(head);
+    const auto path = request_path(head);
     if (path == "/worker.js") { // a worker's own requests are intercepted too
-      return http_response(200, "text/javascript",
-                           "fetch('" + other.url("/from-worker") +
-                               "').catch(() => {});\n"
-                               "try { new WebSocket('" +
-                               ws_url + "'); } catch (e) {}\n");
+      return http_answer(200, "text/javascript",
+                         "fetch('" + other.url("/from-worker") +
+                             "').catch(() => {});\n"
+                             "try { new WebSocket('" +
+                             ws_url + "'); } catch (e) {}\n");
     }
     if (path == "/page.js") {
-      return http_response(200, "text/javascript",
-                           "new Worker('/worker.js');\n"
-                           "try { new WebSocket('" +
-                               ws_url +
-                               "'); } catch (e) {}\n"
-                               "fetch('" +
-                               other.url("/from-page") + "').catch(() => {});\n");
+      return http_answer(200, "text/javascript",
+                         "new Worker('/worker.js');\n"
+                         "try { new WebSocket('" +
+                             ws_url +
+                             "'); } catch (e) {}\n"
+                             "fetch('" +
+                             other.url("/from-page") + "').catch(() => {});\n");
     }
     if (path != "/") {
-      return http_response(404, "text/plain", "not found");
+      return http_answer(404, "text/plain", "not found");
     }
-    return http_response(200, "text/html; charset=utf-8",
-                         "<!doctype html><title>t</title><link rel=\"preconnect\" href=\"" +
-                             foreign_origin + "\"><link rel=\"dns-prefetch\" href=\"" +
-                             foreign_origin + "\"><p>Hello from the scoped site.</p><img src=\"" +
-                             foreign_image + "\" alt=\"\"><iframe src=\"" + other.url("/frame") +
-                             "\"></iframe><script src=\"" + foreign_script +
-                             "\"></script><script src=\"/page.js\"></script>");
+    return http_answer(200, "text/html; charset=utf-8",
+                       "<!doctype html><title>t</title><link rel=\"preconnect\" href=\"" +
+                           foreign_origin + "\"><link rel=\"dns-prefetch\" href=\"" +
+                           foreign_origin + "\"><p>Hello from the scoped site.</p><img src=\"" +
+                           foreign_image + "\" alt=\"\"><iframe src=\"" + other.url("/frame") +
+                           "\"></iframe><script src=\"" + foreign_script +
+                           "\"></script><script src=\"/page.js\"></script>");
   });
   const auto origin = site.url("");
   launch(only(origin));
@@ -244,17 +232,17 @@ TEST_F(ChromiumBrowserTest, OutOfScopeRequestsAreRefusedInTheBrowser) {
 
 TEST_F(ChromiumBrowserTest, CollectsScriptsAndTheirSourceMaps) {
   lg::test::LoopbackServer site([](const std::string& head) {
-    const auto path = path_of(head);
+    const auto path = request_path(head);
     if (path == "/") {
-      return http_response(200, "text/html; charset=utf-8",
-                           "<!doctype html><title>t</title><p>Bundled page.</p>"
-                           "<script src=\"/app.js\"></script>");
+      return http_answer(200, "text/html; charset=utf-8",
+                         "<!doctype html><title>t</title><p>Bundled page.</p>"
+                         "<script src=\"/app.js\"></script>");
     }
     if (path == "/app.js") {
-      return http_response(200, "text/javascript",
-                           "document.title = 'ready';\n//# sourceMappingURL=app.js.map\n");
+      return http_answer(200, "text/javascript",
+                         "document.title = 'ready';\n//# sourceMappingURL=app.js.map\n");
     }
-    return http_response(404, "text/plain", "not found");
+    return http_answer(404, "text/plain", "not found");
   });
   launch(only(site.url("")));
 

@@ -69,6 +69,25 @@ TEST(PerfLoad, ClosedModelCountsRequestsAndStatusesPerAction) {
   EXPECT_LT(result->seconds, 4.0); // max_requests ended the run, not the duration
 }
 
+TEST(PerfLoad, RequestsOfOneActionAreCountedTogether) {
+  LatencyServer server;
+  LoadOptions options;
+  options.connections = 2;
+  options.max_requests = 60;
+  options.duration = 5s;
+  // One action's template filled with two ids, beside another action: two actions come back.
+  const auto result = run_load(
+      loopback(server), {get("read", "/r/1"), get("list", "/"), get("read", "/missing")}, options);
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(result->actions.size(), 2U);
+  EXPECT_EQ(result->actions[0].action, "read");
+  EXPECT_EQ(result->actions[0].requests, 40);
+  EXPECT_EQ(result->actions[0].statuses.at(404), 20);
+  EXPECT_EQ(result->actions[0].latency.count(), 40);
+  EXPECT_EQ(result->actions[1].action, "list");
+  EXPECT_EQ(result->actions[1].requests, 20);
+}
+
 TEST(PerfLoad, OpenModelKeepsTheRateAndMeasuresTheScheduleOfDelays) {
   LatencyServerOptions schedule;
   schedule.delay = [](std::int64_t n) { return n % 10 == 0 ? 300ms : 10ms; };

@@ -453,3 +453,51 @@ TEST(ConfigAuth, DurationsRegexesAndTheInviter) {
 
 } // namespace
 } // namespace lg
+
+namespace lg {
+namespace {
+
+const char* k_actions_head = R"(target:
+  base_url: http://127.0.0.1:8080
+accounts:
+  - {name: alice, org: acme, role: admin, login: {method: POST, path: /login, json: {p: x}}}
+actions:
+)";
+
+TEST(Config, ActionsTakeALoginAWeightAndTemplateValues) {
+  auto c = parse_config(std::string(k_actions_head) +
+                            "  - {name: login, login: true, weight: 0.5}\n"
+                            "  - {name: find, path: \"/s?q={term}\", vars: {term: [a, b]}}\n"
+                            "  - {name: one, path: \"/r/{id}\", vars: {id: 7}}\n",
+                        "f.yaml", "");
+  ASSERT_TRUE(c) << c.error().message;
+  ASSERT_EQ(c->actions.size(), 3u);
+  EXPECT_TRUE(c->actions[0].login);
+  EXPECT_DOUBLE_EQ(c->actions[0].weight, 0.5);
+  EXPECT_FALSE(c->actions[1].login);
+  EXPECT_DOUBLE_EQ(c->actions[1].weight, 1.0);
+  EXPECT_EQ(c->actions[1].vars.at("term"), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(c->actions[2].vars.at("id"), (std::vector<std::string>{"7"}));
+}
+
+TEST(Config, BadActionsAreNamedWithTheirLine) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"  - {name: a}\n", "'a' needs a path starting with /"},
+      {"  - {name: a, login: true, path: /x}\n", "'a' is the account's login"},
+      {"  - {name: a, path: /x, weight: 0}\n", "'a' needs a weight above 0"},
+      {"  - {name: a, path: /x, weight: lots}\n", "f.yaml:6:"},
+      {"  - {name: a, path: /x, vars: [1, 2]}\n", "vars must map template names"},
+      {"  - {name: a, path: /x, vars: {id: {k: v}}}\n", "vars.id needs one value or a list"},
+      {"  - {name: a, path: /x}\n  - {name: a, path: /y}\n", "action name 'a' is used twice"},
+      {"  - {name: a, path: /x, as: mallory}\n", "runs as 'mallory', which is no configured"},
+  };
+  for (const auto& [yaml, expected] : cases) {
+    auto c = parse_config(std::string(k_actions_head) + yaml, "f.yaml", "");
+    ASSERT_FALSE(c) << yaml;
+    EXPECT_NE(c.error().message.find(expected), std::string::npos)
+        << yaml << " -> " << c.error().message;
+  }
+}
+
+} // namespace
+} // namespace lg

@@ -25,6 +25,8 @@ public:
     r.seconds = 10;
     r.self.send_lag.record(100, 100);
     for (const auto& q : mix) {
+      if (!r.actions.empty() && r.actions.back().action == q.action)
+        continue; // one action's requests add up, as the engine counts them
       perf::ActionStats a;
       a.action = q.action;
       a.latency.record(latency_us, count);
@@ -48,11 +50,11 @@ accounts:
     org: acme
     role: admin
     login: {method: POST, path: /api/login, json: {email: a@acme.test, password: pw}}
+perf: {users: 50, think_time: 500ms, duration: 20s, warmup: 2s, p95_ms: 300}
 actions:
   - {name: list, method: GET, path: /api/records}
   - {name: save, method: POST, path: /api/records, json: {title: t}}
   - {name: search, path: "/api/search?q=x", as: alice}
-perf: {users: 50, think_time: 500ms, duration: 20s, warmup: 2s, p95_ms: 300}
 )";
 
 struct World {
@@ -66,6 +68,23 @@ struct World {
       r.status = 200;
       if (req.url.find("/api/login") != std::string::npos)
         r.headers.push_back({"Set-Cookie", "sid=s3cr3t-session; HttpOnly"});
+      // A small records API for the harvest and the default actions.
+      auto json = [&r](const std::string& body) {
+        r.headers.push_back({"Content-Type", "application/json"});
+        r.body = body;
+      };
+      auto path = req.url.substr(req.url.find("/api/"));
+      if (path == "/api/throttled-login")
+        r.status = 429;
+      if (req.method == "GET" && path == "/api/records")
+        json(R"([{"id": 11, "title": "Quarterly invoice"}, {"id": 12, "title": "Payroll"}])");
+      else if (req.method == "GET" && path.starts_with("/api/records/"))
+        json(R"({"id": )" + path.substr(13) + R"(, "title": "Quarterly invoice"})");
+      else if (req.method == "POST" && path == "/api/records") {
+        r.status = 201;
+        json(R"({"id": 99, "title": "made"})");
+      } else if (req.method == "DELETE")
+        r.status = 204;
       return r;
     };
     engine::RunOptions options;
@@ -121,6 +140,20 @@ TEST(PerfCheck, WritesJoinWithAllowWritesAndCarryTheirBody) {
   EXPECT_EQ(save.body, R"({"title":"t"})");
 }
 
+TEST(PerfCheck, AnUpdateOfAFixedObjectIsLeftOutEvenWithAllowWrites) {
+  World world(std::string(k_config) +
+                  "  - {name: rename, method: PUT, path: /api/records/7, json: {title: x}}\n",
+              true);
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  for (const auto& q : world.runner.asked_mix)
+    EXPECT_NE(q.action, "rename");
+  EXPECT_NE(r.reason.find("rename (PUT /api/records/7 changes an object launchgate did not "
+                          "create"),
+            std::string::npos)
+      << r.reason;
+}
+
 TEST(PerfCheck, TheLimitComesFromTheConfig) {
   World world(k_config);
   world.runner.latency_us = 350'000; // over perf.p95_ms 300, under the default 500
@@ -129,12 +162,131 @@ TEST(PerfCheck, TheLimitComesFromTheConfig) {
   EXPECT_EQ(r.findings.size(), 2u);
 }
 
-TEST(PerfCheck, WithoutActionsItIsNotConfigured) {
+TEST(PerfCheck, WithoutActionsOrAccountsItIsNotConfigured) {
   World none("target:\n  base_url: http://127.0.0.1:8080\n");
   auto skipped = none.run();
   EXPECT_EQ(skipped.status, Status::skip);
   EXPECT_EQ(skipped.skip_kind, SkipKind::not_configured);
   EXPECT_TRUE(none.runner.asked_mix.empty());
+  EXPECT_NE(skipped.reason.find("no actions and no accounts"), std::string::npos) << skipped.reason;
+}
+
+TEST(PerfCheck, TemplatesAreFilledFromVarsAndHarvestedIdsAndShareTheirWeight) {
+  World world(
+      "api: {endpoints: [\"GET /api/records\", \"GET /api/records/{id}\"]}\n" +
+      std::string(k_config) +
+      R"(  - {name: find, path: "/api/search?q={term}", vars: {term: [tax, "a b", c]}, weight: 3}
+  - {name: read, path: "/api/records/{rid}"}
+)");
+  ASSERT_EQ(world.config.actions.size(), 5u);
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  std::vector<std::string> finds, reads;
+  for (const auto& q : world.runner.asked_mix) {
+    if (q.action == "find") {
+      finds.push_back(q.target);
+      EXPECT_DOUBLE_EQ(q.weight, 1.0); // 3 shared by three values
+    } else if (q.action == "read") {
+      reads.push_back(q.target);
+      EXPECT_DOUBLE_EQ(q.weight, 0.5);
+    }
+  }
+  EXPECT_EQ(finds, (std::vector<std::string>{"/app/api/search?q=tax", "/app/api/search?q=a%20b",
+                                             "/app/api/search?q=c"}));
+  // The ids alice read in the harvest (the list's two items).
+  EXPECT_EQ(reads, (std::vector<std::string>{"/app/api/records/11", "/app/api/records/12"}));
+  EXPECT_EQ(r.measurements.size(), 4u); // list, search, find, read: one each
+}
+
+TEST(PerfCheck, AnUnfilledTemplateIsLeftOutWithWhy) {
+  World world(std::string(k_config) + "  - {name: item, path: \"/api/things/{thing}\"}\n");
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  EXPECT_NE(r.reason.find("item (its path template needs ids, and there is no API description"),
+            std::string::npos)
+      << r.reason;
+}
+
+TEST(PerfCheck, TheLoginActionSendsTheAccountsOwnLoginWithoutASession) {
+  World world(std::string(k_config) + "  - {name: login, login: true, weight: 0.5}\n");
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  const auto& login = world.runner.asked_mix.back();
+  EXPECT_EQ(login.action, "login");
+  EXPECT_EQ(login.method, "POST");
+  EXPECT_EQ(login.target, "/app/api/login");
+  EXPECT_EQ(login.body, R"({"email":"a@acme.test","password":"pw"})");
+  EXPECT_DOUBLE_EQ(login.weight, 0.5);
+  for (const auto& [k, v] : login.headers)
+    EXPECT_NE(k, "Cookie");
+}
+
+TEST(PerfCheck, ALoginThePortalThrottlesIsLeftOutNotBlamed) {
+  std::string yaml = std::string(k_config) + "  - {name: login, login: true, as: bob}\n";
+  yaml.insert(yaml.find("perf:"), "  - {name: bob, org: acme, role: staff, login: {method: POST, "
+                                  "path: /api/throttled-login}}\n");
+  World world(yaml);
+  ASSERT_EQ(world.config.accounts.size(), 2u);
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  for (const auto& q : world.runner.asked_mix)
+    EXPECT_NE(q.action, "login");
+  EXPECT_NE(r.reason.find("login (the portal answered a sign-in before the load with 429"),
+            std::string::npos)
+      << r.reason;
+}
+
+const char* k_described = R"(target:
+  base_url: http://127.0.0.1:8080/app
+accounts:
+  - name: alice
+    org: acme
+    role: staff
+    login: {method: POST, path: /api/login, json: {email: a@acme.test, password: pw}}
+api:
+  endpoints: ["GET /api/records", "POST /api/records", "GET /api/records/{id}",
+              "PUT /api/records/{id}", "DELETE /api/records/{id}", "GET /api/search"]
+perf: {users: 50, think_time: 500ms}
+)";
+
+TEST(PerfCheck, WithoutActionsTheCoreActionsAreFoundInTheApiDescription) {
+  World world(k_described);
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  std::map<std::string, std::vector<std::string>> found;
+  for (const auto& q : world.runner.asked_mix)
+    found[q.action].push_back(q.method + " " + q.target);
+  EXPECT_EQ(found["login"], (std::vector<std::string>{"POST /app/api/login"}));
+  EXPECT_EQ(found["list"], (std::vector<std::string>{"GET /app/api/records"}));
+  EXPECT_EQ(found["read"],
+            (std::vector<std::string>{"GET /app/api/records/11", "GET /app/api/records/12"}));
+  EXPECT_EQ(found["search"], (std::vector<std::string>{"GET /app/api/search"}));
+  EXPECT_FALSE(found.contains("save"));
+  EXPECT_NE(r.reason.find("actions found in the API description: login (the login of alice), "
+                          "list (GET /api/records), read (GET /api/records/{id}), search (GET "
+                          "/api/search)"),
+            std::string::npos)
+      << r.reason;
+  EXPECT_NE(r.reason.find("save (it writes: run with --allow-writes)"), std::string::npos);
+}
+
+TEST(PerfCheck, TheDefaultSaveWritesOnlyOnAnObjectItCreatedAndDeletesIt) {
+  World world(k_described, true);
+  auto r = world.run();
+  ASSERT_EQ(r.status, Status::pass) << r.reason;
+  const perf::LoadRequest* save = nullptr;
+  for (const auto& q : world.runner.asked_mix)
+    if (q.action == "save")
+      save = &q;
+  ASSERT_NE(save, nullptr) << r.reason;
+  EXPECT_EQ(save->method, "PUT");
+  EXPECT_EQ(save->target, "/app/api/records/99"); // the record it created, never 11 or 12
+  EXPECT_NE(save->body.find("launchgate-"), std::string::npos) << save->body; // its marker
+  bool deleted = false;
+  for (const auto& req : world.http.seen)
+    deleted = deleted || (req.method == "DELETE" && req.url.ends_with("/api/records/99"));
+  EXPECT_TRUE(deleted);
+  EXPECT_EQ(r.reason.find("COULD NOT DELETE"), std::string::npos) << r.reason;
 }
 
 TEST(PerfCheck, AnHttpsTargetIsLoadedOverTlsWithTheConfiguredTrustAnchors) {

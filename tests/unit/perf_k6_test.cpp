@@ -34,6 +34,8 @@ actions:
   - {name: save, method: PUT, path: /api/records/7, json: {title: t}}
   - {name: read, path: "/api/records/{id}"}
   - {name: health, path: /api/health, as: ops}
+  - {name: login, login: true, as: bob, weight: 0.5}
+  - {name: find, path: "/api/search?q={term}", vars: {term: [a b, c]}, weight: 2}
 perf: {users: 50, think_time: 500ms, duration: 20s, warmup: 2s, p95_ms: 300}
 )";
 
@@ -69,13 +71,15 @@ TEST(PerfK6, WritesAndTemplatesAreLeftOutWithAReason) {
   EXPECT_FALSE(has(script->text, "name: \"read\""));
   ASSERT_EQ(script->notes.size(), 2u);
   EXPECT_TRUE(has(script->notes[0], "save (PUT writes: export with --allow-writes)"));
-  EXPECT_TRUE(has(script->notes[1], "/api/records/{id}"));
+  EXPECT_TRUE(has(script->notes[1], "nothing fills {id} in /api/records/{id}"));
   EXPECT_TRUE(has(script->text, "// Left out:\n//   save"));
   K6Options writes;
   writes.allow_writes = true;
   auto with = k6_script(load(k_config), writes);
   ASSERT_TRUE(with);
-  EXPECT_TRUE(has(with->text, R"(name: "save", as: "alice", method: "PUT")")) << with->text;
+  EXPECT_TRUE(
+      has(with->text, R"(name: "save", as: "alice", login: false, weight: 1, method: "PUT")"))
+      << with->text;
   EXPECT_TRUE(has(with->text, R"(body: JSON.stringify({"title": `t`}))")) << with->text;
 }
 
@@ -94,6 +98,21 @@ TEST(PerfK6, EachAccountLogsInOnceAndNoCredentialIsWritten) {
   EXPECT_TRUE(has(t, "//   ALICE_PASSWORD=… BOB_PASSWORD=… OPS_PASSWORD=… k6 run")) << t;
   // A backquote in a path is escaped inside its template literal.
   EXPECT_TRUE(has(t, "url: BASE + `/api/search?q=\\`x\\``")) << t;
+}
+
+TEST(PerfK6, LoginsWeightsAndVarsAreExported) {
+  auto script = k6_script(load(k_config), {});
+  ASSERT_TRUE(script);
+  const auto& t = script->text;
+  // The login action is bob's own login request, sent without a session, half as often.
+  EXPECT_TRUE(has(
+      t,
+      R"(name: "login", as: "bob", login: true, weight: 0.5, method: "POST", url: BASE + `/login`)"))
+      << t;
+  EXPECT_TRUE(has(t, R"(vars: {"term":["a b","c"]})")) << t;
+  EXPECT_TRUE(has(t, R"(name: "find", as: "alice", login: false, weight: 2,)")) << t;
+  EXPECT_TRUE(has(t, "const s = a.login ? {} : sessions[a.as] || {};")) << t;
+  EXPECT_TRUE(has(t, "encodeURIComponent(values[Math.floor(Math.random() * values.length)])")) << t;
 }
 
 TEST(PerfK6, FractionalRatesUseAMinuteAndNoActionIsAConfigError) {

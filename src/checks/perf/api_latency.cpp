@@ -1,11 +1,13 @@
-// perf.api-latency: the configured core actions (`actions:`) as the checklist's profile — by
-// default 100 users, one connection each, each acting once per think time, so requests are due
-// at users / think_time per second (the open model: a stalled server is charged for every
-// request it delayed) — for `perf.duration` after `perf.warmup`, each action with the session of
-// its account. Writes (anything but GET, HEAD and OPTIONS) only with --allow-writes. Judged by
-// perf::judge_latency: every action's p95 under perf.p95_ms, errors under 1%, at least 100
-// samples, and an instrument that kept up.
+// perf.api-latency: the core actions (perf_scenario: `actions:`, or those found in the API
+// description) as the checklist's profile — by default 100 users, one connection each, each
+// acting once per think time, so requests are due at users / think_time per second (the open
+// model: a stalled server is charged for every request it delayed) — for `perf.duration` after
+// `perf.warmup`, each action with the session of its account. Writes (anything but GET, HEAD and
+// OPTIONS) only with --allow-writes, on objects created for them and deleted after the run.
+// Judged by perf::judge_latency: every action's p95 under perf.p95_ms, errors under 1%, at least
+// 100 samples, and an instrument that kept up.
 
+#include "checks/perf/scenario.hpp"
 #include "checks/registry.hpp"
 #include "engine/session.hpp"
 #include "perf/judge.hpp"
@@ -30,10 +32,6 @@ bool literal_address(const std::string& host) {
 
 CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta) {
   const auto& config = context.config();
-  if (config.actions.empty())
-    return engine::skipped(meta, SkipKind::not_configured,
-                           "no actions: list the portal's core actions (login, list, save, "
-                           "search) under actions:");
   if (context.load() == nullptr)
     return engine::skipped(meta, SkipKind::not_configured, "no load engine in this run");
 
@@ -70,46 +68,16 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
   if (target.address.empty())
     return engine::errored(meta, fmt::format("{} does not resolve to an address", base->host));
 
-  std::vector<perf::LoadRequest> mix;
-  std::vector<std::string> left_out;
-  for (const auto& action : config.actions) {
-    const auto& recipe = action.request;
-    if (!net::reads_only(recipe.method) && !context.options().allow_writes) {
-      left_out.push_back(
-          fmt::format("{} ({} writes: run with --allow-writes)", action.name, recipe.method));
-      continue;
-    }
-    if (recipe.path.find('{') != std::string::npos) {
-      left_out.push_back(
-          fmt::format("{} (the path template {} is not filled in yet)", action.name, recipe.path));
-      continue;
-    }
-    net::HttpRequest request(recipe.method, context.url(recipe.path));
-    engine::fill_body(request, recipe);
-    std::string as =
-        action.as.empty() && !config.accounts.empty() ? config.accounts.front().name : action.as;
-    if (!as.empty()) {
-      auto session = context.session(as);
-      if (!session)
-        return engine::errored(meta, fmt::format("action {} runs as {}: {}", action.name, as,
-                                                 session.error().message));
-      request = (*session)->authorized(std::move(request));
-    }
-    auto url = parse_url(request.url);
-    if (!url)
-      return engine::errored(meta, url.error().message);
-    perf::LoadRequest load;
-    load.action = action.name;
-    load.method = recipe.method;
-    load.target = url->path;
-    load.body = request.body;
-    for (const auto& h : request.headers)
-      load.headers.emplace_back(h.name, h.value);
-    mix.push_back(std::move(load));
-  }
-  if (mix.empty())
+  auto scenario = perf_scenario::build(context);
+  if (!scenario)
+    return engine::errored(meta, scenario.error().message);
+  const auto& mix = scenario->mix;
+  const auto& left_out = scenario->left_out;
+  if (mix.empty()) {
+    access::delete_created(context, scenario->created);
     return engine::skipped(meta, SkipKind::not_configured,
                            "no action can be measured: " + join(left_out, "; "));
+  }
 
   const auto& perf = config.perf;
   perf::LoadOptions options;
@@ -123,8 +91,14 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
   options.max_requests = perf.max_requests;
   options.timeout = std::chrono::milliseconds(config.target.timeout_ms);
   auto result = context.load()->run(target, mix, options);
+  // What was created for the writes goes, whatever the run gave.
+  std::vector<std::string> kept = access::delete_created(context, scenario->created);
+  std::string cleanup =
+      kept.empty()
+          ? std::string()
+          : fmt::format("; COULD NOT DELETE what the save action wrote on: {}", join(kept, ", "));
   if (!result)
-    return engine::errored(meta, result.error().message);
+    return engine::errored(meta, result.error().message + cleanup);
 
   perf::LatencyPolicy policy;
   policy.p95_ms = perf.p95_ms;
@@ -133,8 +107,11 @@ CheckResult run_perf_api_latency(engine::Context& context, const CheckMeta& meta
       "{} users at {:.0f} requests/s for {:g} s after a {:g} s warm-up", perf.users, options.rate,
       static_cast<double>(perf.duration_ms) / 1000.0, static_cast<double>(perf.warmup_ms) / 1000.0);
   checked.reason = checked.reason.empty() ? profile : profile + ": " + checked.reason;
+  if (!scenario->found.empty())
+    checked.reason += "; actions found in the API description: " + join(scenario->found, ", ");
   if (!left_out.empty())
     checked.reason += "; not measured: " + join(left_out, "; ");
+  checked.reason += cleanup;
   return checked;
 }
 

@@ -24,33 +24,12 @@ CheckResult run_perf_lcp(engine::Context& context, const CheckMeta& meta) {
     return engine::skipped(meta, SkipKind::not_configured, "no browser in this run");
   const auto& perf = config.perf;
 
-  // The session the pages are seen with: its cookies, set in the browser before each visit.
-  std::vector<net::BrowserCookie> cookies;
-  std::string as =
-      perf.lcp_as.empty() && !config.accounts.empty() ? config.accounts.front().name : perf.lcp_as;
-  std::string seen_as = "without a session";
-  if (!as.empty()) {
-    auto session = context.session(as);
-    if (!session)
-      return engine::errored(
-          meta, fmt::format("the pages are measured as {}: {}", as, session.error().message));
-    const auto creds = (*session)->credentials();
-    const bool https = config.target.base_url.starts_with("https:");
-    for (const auto& [name, value] : creds.cookies) {
-      net::BrowserCookie cookie;
-      cookie.name = name;
-      cookie.value = value;
-      cookie.secure = https;
-      cookies.push_back(std::move(cookie));
-    }
-    seen_as = cookies.empty() ? fmt::format("without a session ({} signs in with a token, "
-                                            "which a page carries in its own script)",
-                                            as)
-                              : "as " + as;
-  }
+  auto seen = engine::page_session(context);
+  if (!seen)
+    return engine::errored(meta, "the pages are measured " + seen.error().message);
 
   net::PageVisit visit;
-  visit.cookies = cookies;
+  visit.cookies = seen->cookies;
   visit.timeout = std::chrono::milliseconds(std::max<long long>(15000, config.target.timeout_ms));
   visit.cpu_slowdown = perf.cpu_slowdown;
   visit.network.latency_ms = static_cast<double>(perf.network.latency_ms);
@@ -83,7 +62,7 @@ CheckResult run_perf_lcp(engine::Context& context, const CheckMeta& meta) {
   auto checked = perf::judge_lcp(meta, pages, policy);
   std::string profile = fmt::format(
       "{} page{} {}, median of {} visits after a warm-up{}", pages.size(),
-      pages.size() == 1 ? "" : "s", seen_as, perf.lcp_runs,
+      pages.size() == 1 ? "" : "s", seen->seen_as, perf.lcp_runs,
       perf.cpu_slowdown > 1 ? fmt::format(", CPU {:g}x slower", perf.cpu_slowdown) : "");
   checked.reason = checked.reason.empty() ? profile : profile + ": " + checked.reason;
   return checked;

@@ -1244,9 +1244,16 @@ Expected<LoadResult> run_load(const LoadTarget& target, const std::vector<LoadRe
   if (connects == 0)
     return unexpected(ErrorKind::network,
                       "no connection to " + plan.endpoint.text + " could be made during the run");
+  // One ActionStats per action name: the concrete requests of one action (a template filled
+  // with several ids) are counted together.
+  std::map<std::string, std::size_t> slot;
   for (std::size_t a = 0; a < mix.size(); ++a) {
-    ActionStats stats;
-    stats.action = mix[a].action;
+    auto [it, fresh] = slot.emplace(mix[a].action, result.actions.size());
+    if (fresh) {
+      result.actions.emplace_back();
+      result.actions.back().action = mix[a].action;
+    }
+    ActionStats& stats = result.actions[it->second];
     for (const auto& r : results) {
       const Tally& t = r.actions[a];
       stats.latency.merge(t.latency);
@@ -1256,7 +1263,6 @@ Expected<LoadResult> run_load(const LoadTarget& target, const std::vector<LoadRe
       for (const auto& [kind, count] : t.failures)
         stats.failures[kind] += count;
     }
-    result.actions.push_back(std::move(stats));
   }
   for (const auto& r : results)
     result.self.send_lag.merge(r.send_lag);
