@@ -1,14 +1,17 @@
-// The JSON API of the sample portal (see openapi.cpp for its description): health, login and
-// logout, the caller's own user and profile, org-scoped records (list, search, read, create,
-// update, delete), admin endpoints (users, invites, audit log) and the public password-reset and
-// invite flows. Org and owner always come from the session; other orgs' records answer 404.
-// Every planted flaw that concerns the API is a `flaws.has(...)` test in this file.
+// The JSON API of the sample portal (see openapi.cpp for its description): health (a database
+// probe), login and logout, the caller's own user and profile, org-scoped records (list, search,
+// read, create, update, delete), admin endpoints (users, invites, audit log) and the public
+// password-reset and invite flows. Org and owner always come from the session; other orgs' records
+// answer 404. GET /api/reports/export is deliberately left out of the OpenAPI document and always
+// fails (500): a failing job users can trigger, for the observability gate. Handlers note the
+// signed-in caller and non-obvious failure causes for the access log (access_log.hpp). Every
+// planted flaw that concerns the API is a `flaws.has(...)` test in this file.
 
+#include "access_log.hpp"
 #include "actions.hpp"
 #include "server.hpp"
 #include "util.hpp"
 
-#include <cxxabi.h>
 #include <fmt/format.h>
 #include <sqlite3.h>
 
@@ -53,14 +56,6 @@ json record_json(const Record& record) {
           {"updated_at", rfc3339(record.updated_at)}};
 }
 
-// The readable name of `type`, e.g. "nlohmann::json_abi_v3_11_2::detail::parse_error".
-std::string type_name(const std::type_info& type) {
-  int status = 0;
-  const std::unique_ptr<char, decltype(&std::free)> name(
-      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free);
-  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
-}
-
 // The no-validation flaw's answer: 500 with a text/plain body that reads like the crash dump of
 // an uncaught `type` exception thrown at `where` (function signature, source path and line,
 // library and compiler versions), i.e. what a service that lets exceptions escape leaks.
@@ -71,6 +66,7 @@ void send_crash_dump(const Request& req, Response& res, std::string_view type,
   if (const auto slash = file.rfind('/'); slash != std::string_view::npos) {
     file.remove_prefix(slash + 1);
   }
+  note_error(fmt::format("internal error: {}", type));
   res.status = 500;
   res.set_content(
       fmt::format(
@@ -116,6 +112,7 @@ std::optional<User> require_user(Context& ctx, const Request& req, Response& res
     send_error(res, 401, "authentication required");
     return std::nullopt;
   }
+  note_user(*user);
   if (refuse_csrf(ctx, req, res)) {
     return std::nullopt;
   }
@@ -291,6 +288,7 @@ void audit_record(Context& ctx, const User& user, const Request& req, std::strin
 void list_records(Context& ctx, const Request& req, Response& res) {
   std::int64_t org_id = 0;
   if (auto user = ctx.auth.authenticate(request_token(req))) {
+    note_user(*user);
     org_id = user->org_id;
   } else if (ctx.options.flaws.has(Flaw::open_endpoint)) {
     org_id = ctx.store.find_org_id("acme").value_or(0);
@@ -379,8 +377,8 @@ void search(Context& ctx, const User& user, const Request& req, Response& res) {
   if (flaws.has(Flaw::sql_injection)) {
     auto raw = ctx.store.search_records_unsafe(org, query, k_search_limit);
     if (raw.error) {
-      fmt::print(stderr, "error: {} {}: {}\n", log_safe(req.method), log_safe(req.path),
-                 log_safe(*raw.error));
+      // The access log names the cause, without the quoted SQL text (which holds `q`).
+      note_error(fmt::format("internal error: sqlite: {}", without_quoted(*raw.error)));
       json answer{{"error", "internal error"}};
       if (flaws.has(Flaw::no_validation)) {
         answer["detail"] = *raw.error; // both flaws: the database's own words reach the client
@@ -474,6 +472,13 @@ void delete_record(Context& ctx, const User& user, const Request& req, Response&
   res.status = 204;
 }
 
+// GET /api/reports/export: an export job whose backend is never there, so every signed-in call
+// fails with 500 and an error-level log line naming the cause.
+void export_report(Context&, const User&, const Request&, Response& res) {
+  note_error("export backend unavailable");
+  send_error(res, 500, "export backend unavailable");
+}
+
 void admin_users(Context& ctx, const User& admin, const Request&, Response& res) {
   json users = json::array();
   for (const auto& user : ctx.store.list_users(admin.org_id)) {
@@ -520,6 +525,16 @@ void admin_audit_log(Context& ctx, const User& admin, const Request& req, Respon
 
 // The handlers below are public.
 
+// GET /api/health: 200 when the database answers a trivial query, else 503.
+void health(Context& ctx, const Request&, Response& res) {
+  if (ctx.store.ping()) {
+    send_json(res, 200, {{"status", "ok"}, {"database", "ok"}});
+    return;
+  }
+  note_error("database unreachable");
+  send_json(res, 503, {{"status", "error"}, {"database", "unreachable"}});
+}
+
 void login(Context& ctx, const Request& req, Response& res) {
   const auto fields = two_strings(ctx, req, res, "email", "password");
   if (!fields) {
@@ -548,6 +563,7 @@ void logout(Context& ctx, const Request& req, Response& res) {
     send_error(res, 401, "authentication required");
     return;
   }
+  note_user(*user);
   if (refuse_csrf(ctx, req, res)) {
     return;
   }
@@ -637,9 +653,9 @@ void install_api_routes(httplib::Server& server, Context& ctx) {
       }
     };
   };
-  server.Get("/api/health", [](const Request&, Response& res) {
-    send_json(res, 200, {{"status", "ok"}});
-  });
+  if (!ctx.options.flaws.has(Flaw::no_health)) { // the flaw: no health route at all (404)
+    server.Get("/api/health", route(health));
+  }
   server.Get("/openapi.json", [&ctx](const Request&, Response& res) {
     send_json(res, 200, openapi_document(ctx.base_url));
   });
@@ -653,6 +669,7 @@ void install_api_routes(httplib::Server& server, Context& ctx) {
   server.Get(R"(/api/records/(\d{1,18}))", guarded(require_user, get_record));
   server.Put(R"(/api/records/(\d{1,18}))", guarded(require_user, update_record));
   server.Delete(R"(/api/records/(\d{1,18}))", guarded(require_user, delete_record));
+  server.Get("/api/reports/export", guarded(require_user, export_report)); // not in openapi.cpp
   server.Get("/api/admin/users", guarded(require_admin, admin_users));
   server.Post("/api/admin/invites", guarded(require_admin, admin_invite));
   server.Get("/api/admin/audit-log", guarded(require_admin, admin_audit_log));

@@ -63,6 +63,12 @@ constexpr std::array<FlawInfo, static_cast<std::size_t>(Flaw::count_)> k_flaws{{
     {Flaw::slow_page, "slow-page",
      "every HTML page shows its large notice only once /notice.js arrives, which the server "
      "answers after 3 s (late Largest Contentful Paint)"},
+    {Flaw::logs_bodies, "logs-bodies",
+     "every access-log line also carries the raw request body (first 2 KiB): passwords, emails"},
+    {Flaw::no_request_id, "no-request-id",
+     "no request_id in the access log and no X-Request-Id response header"},
+    {Flaw::no_health, "no-health", "no GET /api/health route (404)"},
+    {Flaw::silent_errors, "silent-errors", "no access-log line for responses with status >= 500"},
 }};
 
 constexpr bool table_in_enum_order() {

@@ -40,6 +40,10 @@ enum class Flaw {
   mixed_content,
   slow_search,
   slow_page,
+  logs_bodies,
+  no_request_id,
+  no_health,
+  silent_errors,
   count_,
 };
 

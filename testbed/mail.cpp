@@ -1,7 +1,8 @@
 // Mail delivery for password resets and invites: RFC 5322 messages (Date, From, To, Subject,
 // Message-ID, CRLF line ends) sent with libcurl's smtp:// client (RFC 5321 envelope from
 // no-reply@portal.test) from one worker thread, with 5-second connect and total timeouts.
-// Log lines name the recipient and subject only; tokens live in the body and are never logged.
+// Log lines name the recipient masked (its first character and domain) and nothing else: no
+// subject (it may name people), no body (it holds the tokens).
 
 #include "mail.hpp"
 
@@ -86,21 +87,19 @@ Mailer::~Mailer() {
     m_worker.join();
   }
   for (const auto& mail : m_queue) {
-    fmt::print(stderr, "mail: dropped at shutdown to={} subject=\"{}\"\n", log_safe(mail.to),
-               log_safe(mail.subject));
+    fmt::print(stderr, "mail: dropped at shutdown to={}\n", masked_address(mail.to));
   }
 }
 
 void Mailer::send(Mail mail) {
   if (!m_target) {
-    fmt::print(stderr, "mail: dropped (no --smtp) to={} subject=\"{}\"\n", log_safe(mail.to),
-               log_safe(mail.subject));
+    fmt::print(stderr, "mail: dropped (no --smtp) to={}\n", masked_address(mail.to));
     return;
   }
   {
     const std::lock_guard lock(m_mutex);
     if (m_queue.size() >= k_max_queue) {
-      fmt::print(stderr, "mail: dropped (queue full) to={}\n", log_safe(mail.to));
+      fmt::print(stderr, "mail: dropped (queue full) to={}\n", masked_address(mail.to));
       return;
     }
     m_queue.push_back(std::move(mail));
@@ -126,7 +125,7 @@ void Mailer::run() {
 void Mailer::deliver(const Mail& mail) {
   const std::unique_ptr<CURL, CurlCleanup> curl(curl_easy_init());
   if (!curl) {
-    fmt::print(stderr, "mail: failed to={} error=curl_easy_init\n", log_safe(mail.to));
+    fmt::print(stderr, "mail: failed to={} error=curl_easy_init\n", masked_address(mail.to));
     return;
   }
   const auto host = m_target->host.find(':') != std::string::npos
@@ -152,10 +151,9 @@ void Mailer::deliver(const Mail& mail) {
   curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, k_timeout_ms);
   const CURLcode rc = curl_easy_perform(h);
   if (rc == CURLE_OK) {
-    fmt::print(stderr, "mail: sent to={} subject=\"{}\"\n", log_safe(mail.to),
-               log_safe(mail.subject));
+    fmt::print(stderr, "mail: sent to={}\n", masked_address(mail.to));
   } else {
-    fmt::print(stderr, "mail: failed to={} error=\"{}\"\n", log_safe(mail.to),
+    fmt::print(stderr, "mail: failed to={} error=\"{}\"\n", masked_address(mail.to),
                curl_easy_strerror(rc));
   }
 }

@@ -116,7 +116,10 @@ json schemas() {
   const json id{{"type", "integer"}, {"format", "int64"}};
   return {
       {"Error", object_schema({{"error", {{"type", "string"}}}}, {"error"})},
-      {"Health", object_schema({{"status", {{"type", "string"}, {"enum", {"ok"}}}}}, {"status"})},
+      {"Health",
+       object_schema({{"status", {{"type", "string"}, {"enum", {"ok", "error"}}}},
+                      {"database", {{"type", "string"}, {"enum", {"ok", "unreachable"}}}}},
+                     {"status", "database"})},
       {"User", object_schema({{"id", read_only(id)},
                               {"email", email},
                               {"name", {{"type", "string"}, {"description", "Display name"}}},
@@ -208,8 +211,10 @@ json openapi_document(std::string_view base_url) {
   const json not_found = error_response("No such record in the caller's org");
 
   json paths;
-  paths["/api/health"]["get"] = operation({"getHealth", "Liveness probe", "meta", true},
-                                          {{"200", response("Up", ref("Health"))}});
+  paths["/api/health"]["get"] =
+      operation({"getHealth", "Health: the database answers a trivial query", "meta", true},
+                {{"200", response("Up, database reachable", ref("Health"))},
+                 {"503", response("Database unreachable", ref("Health"))}});
   paths["/openapi.json"]["get"] =
       operation({"getOpenApi", "This document", "meta", true},
                 {{"200", response("OpenAPI 3.0.3 document", {{"type", "object"}})}});

@@ -5,6 +5,7 @@
 // must come from this origin (Origin header; the sign-out form follows the API's CSRF rule) and
 // use the SameSite=Lax session cookie; failed sign-ins share the API's limits (429).
 
+#include "access_log.hpp"
 #include "actions.hpp"
 #include "server.hpp"
 #include "util.hpp"
@@ -150,7 +151,11 @@ bool same_origin(const Context& ctx, const Request& req, Response& res) {
 }
 
 std::optional<User> cookie_user(Context& ctx, const Request& req) {
-  return ctx.auth.authenticate(cookie_value(req, "session"));
+  auto user = ctx.auth.authenticate(cookie_value(req, "session"));
+  if (user) {
+    note_user(*user);
+  }
+  return user;
 }
 
 void records_page(Context& ctx, const Request& req, Response& res) {
@@ -212,6 +217,7 @@ void logout_form_post(Context& ctx, const Request& req, Response& res) {
   }
   const auto token = cookie_value(req, "session");
   if (const auto user = ctx.auth.authenticate(token)) {
+    note_user(*user);
     sign_out(ctx, token, *user, req.remote_addr);
   }
   res.set_header("Set-Cookie", cleared_session_cookie(ctx));

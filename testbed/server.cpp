@@ -3,11 +3,13 @@
 // nosniff, Referrer-Policy, Cache-Control: no-store), CORS for the --cors-origin list only
 // (Fetch standard, credentials mode), the cross-site test behind CSRF refusals (Origin,
 // Sec-Fetch-Site), JSON error bodies for every 4xx/5xx, a 1 MiB request body cap (413), a
-// catch-all for exceptions (500 without details) and an access log of method, path, status and
-// duration — never the query string, cookies or tokens.
+// catch-all for exceptions (500 without details), the X-Request-Id of every response and the JSON
+// access log (access_log.cpp) — never the query string, cookies, tokens or bodies (except under
+// the logs-bodies flaw).
 
 #include "server.hpp"
 
+#include "access_log.hpp"
 #include "util.hpp"
 
 #include <fmt/format.h>
@@ -15,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <typeinfo>
 
 namespace portal {
 
@@ -22,9 +25,8 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-// cpp-httplib serves a connection on one pool thread from start to end, so the pre-routing hook
-// and the logger of one request run on the same thread.
-thread_local std::optional<SteadyClock::time_point> t_request_start;
+constexpr std::size_t k_logged_body_bytes = 2048; // logs-bodies: the first 2 KiB
+constexpr std::size_t k_parsed_error_body = 64 * 1024;
 
 std::string_view reason_for(int status) {
   switch (status) {
@@ -58,6 +60,40 @@ void add_security_headers(httplib::Response& res) {
   res.set_header("Referrer-Policy", "strict-origin-when-cross-origin");
   // /api/* must not be cached; the HTML pages show private records, so they get it too.
   res.set_header("Cache-Control", "no-store");
+}
+
+// Starts the notes of the request `req` on this thread: its start time and request id (the
+// client's X-Request-Id when sane, else a fresh one).
+RequestNotes& start_request(const httplib::Request& req) {
+  auto& notes = request_notes();
+  notes = RequestNotes{};
+  notes.active = true;
+  notes.start = SteadyClock::now();
+  const auto asked = req.get_header_value("X-Request-Id");
+  notes.request_id = sane_request_id(asked) ? asked : generate_request_id();
+  return notes;
+}
+
+// The notes of `req`, started now if the pre-routing hook did not run (cpp-httplib answers a
+// malformed request line or an oversized URI before routing).
+RequestNotes& notes_of(const httplib::Request& req) {
+  auto& notes = request_notes();
+  return notes.active ? notes : start_request(req);
+}
+
+// The reason the client was given for a failed `res`: the JSON body's "error" member, else the
+// status's generic reason.
+std::string client_reason(const httplib::Response& res) {
+  if (res.get_header_value("Content-Type").starts_with("application/json") &&
+      res.body.size() <= k_parsed_error_body) {
+    const auto body = nlohmann::json::parse(res.body, nullptr, false);
+    if (body.is_object()) {
+      if (const auto it = body.find("error"); it != body.end() && it->is_string()) {
+        return it->get<std::string>();
+      }
+    }
+  }
+  return std::string(reason_for(res.status));
 }
 
 bool allowed_origin(const Context& ctx, std::string_view origin) {
@@ -182,7 +218,7 @@ void install_middleware(httplib::Server& server, const Context& ctx) {
   server.new_task_queue = [] { return new httplib::ThreadPool(128); };
 
   server.set_pre_routing_handler([](const httplib::Request& req, httplib::Response&) {
-    t_request_start = SteadyClock::now();
+    start_request(req);
     // RFC 9112 section 6.3: a request with neither Content-Length nor Transfer-Encoding has an
     // empty body. cpp-httplib 0.11 instead reads a POST/PUT body until the read timeout (5 s).
     // The hook runs before the body is read and `req` is a non-const object inside httplib, so
@@ -209,10 +245,12 @@ void install_middleware(httplib::Server& server, const Context& ctx) {
         try {
           std::rethrow_exception(ep);
         } catch (const std::exception& e) {
-          what = e.what();
+          what = fmt::format("{}: {}", type_name(typeid(e)), e.what());
         } catch (...) {
         }
-        fmt::print(stderr, "error: {} {}: {}\n", req.method, log_safe(req.path), log_safe(what));
+        // The cause goes to the access log line, without any quoted (request) text.
+        notes_of(req);
+        note_error("internal error: " + without_quoted(what));
         res.headers.erase("Set-Cookie");
         send_error(res, 500, "internal error");
       });
@@ -234,29 +272,52 @@ void install_middleware(httplib::Server& server, const Context& ctx) {
                      : ctx.options.flaws.has(Flaw::weak_hsts)
                          ? "max-age=86400"
                          : "max-age=63072000; includeSubDomains";
-  server.set_post_routing_handler(
-      [&ctx, secure_headers, hsts](const httplib::Request& req, httplib::Response& res) {
-        if (secure_headers) {
-          add_security_headers(res);
-        }
-        if (hsts != nullptr && (secure_headers || ctx.options.flaws.has(Flaw::weak_hsts))) {
-          res.set_header("Strict-Transport-Security", hsts);
-        }
-        if (const auto origin = cors_origin(ctx, req)) {
-          res.set_header("Access-Control-Allow-Origin", *origin);
-          res.set_header("Access-Control-Allow-Credentials", "true");
-          res.set_header("Vary", "Origin");
-        }
-      });
-
-  server.set_logger([](const httplib::Request& req, const httplib::Response& res) {
-    double ms = 0.0;
-    if (t_request_start) {
-      ms = std::chrono::duration<double, std::milli>(SteadyClock::now() - *t_request_start).count();
-      t_request_start.reset();
+  const bool request_ids = !ctx.options.flaws.has(Flaw::no_request_id);
+  server.set_post_routing_handler([&ctx, secure_headers, hsts, request_ids](
+                                      const httplib::Request& req, httplib::Response& res) {
+    if (request_ids) {
+      res.set_header("X-Request-Id", notes_of(req).request_id);
     }
-    fmt::print(stderr, "{} {} {} {:.1f}ms\n", log_safe(req.method), log_safe(req.path), res.status,
-               ms);
+    if (secure_headers) {
+      add_security_headers(res);
+    }
+    if (hsts != nullptr && (secure_headers || ctx.options.flaws.has(Flaw::weak_hsts))) {
+      res.set_header("Strict-Transport-Security", hsts);
+    }
+    if (const auto origin = cors_origin(ctx, req)) {
+      res.set_header("Access-Control-Allow-Origin", *origin);
+      res.set_header("Access-Control-Allow-Credentials", "true");
+      res.set_header("Vary", "Origin");
+    }
+  });
+
+  // One JSON line per request once the response is written (access_log.hpp); the flaws drop the
+  // request id (no-request-id), add the raw body (logs-bodies) or drop 5xx lines (silent-errors).
+  server.set_logger([&ctx](const httplib::Request& req, const httplib::Response& res) {
+    const auto& flaws = ctx.options.flaws;
+    auto& notes = notes_of(req);
+    if (!(flaws.has(Flaw::silent_errors) && res.status >= 500)) {
+      AccessEntry entry;
+      entry.at = std::chrono::system_clock::now();
+      if (!flaws.has(Flaw::no_request_id)) {
+        entry.request_id = notes.request_id;
+      }
+      entry.method = req.method;
+      entry.path = req.path;
+      entry.status = res.status;
+      entry.duration_ms =
+          std::chrono::duration<double, std::milli>(SteadyClock::now() - notes.start).count();
+      entry.user_id = notes.user_id;
+      if (res.status >= 400) {
+        entry.error = notes.error.empty() ? client_reason(res) : notes.error;
+      }
+      if (flaws.has(Flaw::logs_bodies)) {
+        entry.body = req.body.substr(0, k_logged_body_bytes);
+      }
+      const auto line = access_log_line(entry) + "\n";
+      std::fwrite(line.data(), 1, line.size(), stderr);
+    }
+    notes = RequestNotes{};
   });
 }
 

@@ -291,6 +291,19 @@ bool Store::empty() {
   return stmt.int_at(0) == 0;
 }
 
+bool Store::ping() {
+  const std::lock_guard lock(m_mutex);
+  try {
+    // Reads the schema's first table, so a database that cannot be read fails, not only a
+    // missing connection.
+    Stmt stmt(m_db.get(), "SELECT 1 FROM orgs LIMIT 1");
+    stmt.step();
+    return true;
+  } catch (const std::runtime_error&) {
+    return false;
+  }
+}
+
 void Store::seed(const std::vector<SeedUser>& users, const std::vector<SeedRecord>& records) {
   const std::lock_guard lock(m_mutex);
   auto* db = m_db.get();

@@ -103,6 +103,9 @@ public:
 
   // True when the database holds no org yet.
   bool empty();
+  // True when a trivial query (SELECT 1 FROM orgs) runs: the health check's database probe.
+  // Never throws.
+  bool ping();
   // Inserts orgs acme and globex, `users` and `records` in one transaction.
   void seed(const std::vector<SeedUser>& users, const std::vector<SeedRecord>& records);
 

@@ -4,9 +4,13 @@
 
 #include "util.hpp"
 
+#include <cxxabi.h>
+
 #include <array>
 #include <chrono>
+#include <cstdlib>
 #include <ctime>
+#include <memory>
 
 namespace portal {
 
@@ -190,6 +194,21 @@ std::string form_field(std::string_view body, std::string_view name) {
     body.remove_prefix(amp + 1);
   }
   return {};
+}
+
+std::string type_name(const std::type_info& type) {
+  int status = 0;
+  const std::unique_ptr<char, decltype(&std::free)> name(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), &std::free);
+  return status == 0 && name ? std::string(name.get()) : std::string(type.name());
+}
+
+std::string masked_address(std::string_view address) {
+  const auto at = address.rfind('@');
+  if (at == std::string_view::npos || at == 0) {
+    return "***";
+  }
+  return log_safe(address.substr(0, 1)) + "***" + log_safe(address.substr(at));
 }
 
 std::string log_safe(std::string_view text) {

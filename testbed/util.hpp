@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <typeinfo>
 
 namespace portal {
 
@@ -45,6 +46,10 @@ std::string form_field(std::string_view body, std::string_view name);
 // `text` with every byte outside printable ASCII replaced by '?', for log lines.
 std::string log_safe(std::string_view text);
 
+// An address as the log shows it: its first character and its domain ("b***@acme.test"), so that
+// the log holds no customer's email.
+std::string masked_address(std::string_view address);
+
 // `text` as a whole decimal integer in [`min`, `max`], or nullopt when it is empty, holds anything
 // else or is out of range.
 template <typename Int> std::optional<Int> parse_int(std::string_view text, Int min, Int max) {
@@ -56,6 +61,9 @@ template <typename Int> std::optional<Int> parse_int(std::string_view text, Int 
   }
   return value;
 }
+
+// The readable (demangled) name of `type`, e.g. "std::invalid_argument".
+std::string type_name(const std::type_info& type);
 
 // A plausible mailbox: one '@', no spaces or control characters, 3..254 bytes.
 bool plausible_email(std::string_view email);

@@ -27,7 +27,7 @@ namespace {
 const std::vector<std::string> k_default_flaws = {
     "insecure-cookie", "no-security-headers", "open-endpoint",   "idor",          "staff-can-admin",
     "stale-logout",    "filter-tampering",    "mass-assignment", "sql-injection", "reset-reusable",
-    "session-forever", "cors-reflect",        "no-rate-limit"};
+    "session-forever", "cors-reflect",        "no-rate-limit",   "logs-bodies"};
 
 /// A TCP port on 127.0.0.1 that was free a moment ago, for the mail sink the portal mails to.
 Expected<int> free_loopback_port() {
@@ -154,7 +154,8 @@ std::string demo_config_yaml(const std::string& base_url, const std::string& rep
                     "      json: {{email: {}, password: \"${{LAUNCHGATE_DEMO_PASSWORD}}\"}}\n",
                     a.name, a.org, a.role, email, email);
   }
-  return fmt::format(R"(# The configuration `launchgate demo` audits the sample portal with.
+  return fmt::format(
+      R"(# The configuration `launchgate demo` audits the sample portal with.
 target:
   base_url: {}
   max_rps: 500
@@ -180,20 +181,23 @@ actions:
   - {{name: read_record, path: "/api/records/{{id}}"}}
   - {{name: search, path: "/api/search?q={{term}}", vars: {{term: [report, invoice, audit]}}}}
 perf: {{users: 12, think_time: 100ms, duration: 3s, warmup: 500ms}}
-{})",
-                     base_url, accounts, extras.auth,
-                     extras.zone_file.empty()
-                         ? std::string()
-                         : fmt::format("dns: {{zone_file: \"{}\"}}\n"
-                                       "email: {{domain: portal.test, dkim_selectors: [s1]}}\n",
-                                       extras.zone_file),
-                     extras.smtp_sink.empty()
-                         ? std::string()
-                         : fmt::format("mail: {{smtp_sink: \"{}\"}}\n", extras.smtp_sink),
-                     repo.empty() ? std::string()
-                                  : fmt::format("secrets: {{paths: [\"{0}\"], repo: \"{0}\", "
-                                                "history: true, logs: [\"{0}/logs/*.log*\"]}}\n",
-                                                repo));
+{}{})",
+      base_url, accounts, extras.auth,
+      extras.zone_file.empty()
+          ? std::string()
+          : fmt::format("dns: {{zone_file: \"{}\"}}\n"
+                        "email: {{domain: portal.test, dkim_selectors: [s1]}}\n",
+                        extras.zone_file),
+      extras.smtp_sink.empty() ? std::string()
+                               : fmt::format("mail: {{smtp_sink: \"{}\"}}\n", extras.smtp_sink),
+      repo.empty() ? std::string()
+                   : fmt::format("secrets: {{paths: [\"{0}\"], repo: \"{0}\", "
+                                 "history: true, logs: [\"{0}/logs/*.log*\"]}}\n",
+                                 repo),
+      extras.log_file.empty() ? std::string()
+                              : fmt::format("logs: {{files: [\"{}\"], error_request: {{path: "
+                                            "/api/reports/export}}}}\n",
+                                            extras.log_file));
 }
 
 int run_demo(const DemoOptions& options) {
@@ -210,6 +214,16 @@ int run_demo(const DemoOptions& options) {
   const std::string sink = fmt::format("127.0.0.1:{}", *sink_port);
   portal_options.extra = {"--smtp", sink};
   setenv("LAUNCHGATE_DEMO_PASSWORD", portal_options.seed_password.c_str(), 1);
+
+  // The portal's request log, which the observability gate reads.
+  const std::string log_file =
+      (std::filesystem::temp_directory_path() / fmt::format("launchgate-demo-{}.log", getpid()))
+          .string();
+  portal_options.log_file = log_file;
+  struct RemoveLog {
+    std::string path;
+    ~RemoveLog() { std::remove(path.c_str()); }
+  } remove_log{log_file};
 
   PortalProcess portal;
   if (auto ok = portal.start(portal_options); !ok) {
@@ -235,7 +249,8 @@ int run_demo(const DemoOptions& options) {
   }
 
   auto config = parse_config(
-      demo_config_yaml(portal.base_url(), repo.path(), {sink, "", *zone_file}), "<demo>", "");
+      demo_config_yaml(portal.base_url(), repo.path(), {sink, "", *zone_file, log_file}), "<demo>",
+      "");
   if (!config) {
     fmt::print(stderr, "launchgate demo: internal config error:\n{}\n", config.error().message);
     return 3;

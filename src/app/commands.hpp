@@ -23,6 +23,8 @@ struct DemoConfigExtras {
   std::string smtp_sink; ///< mail.smtp_sink ("127.0.0.1:PORT"); empty: no mail section
   std::string auth;      ///< further `auth:` members, each line indented by two spaces
   std::string zone_file; ///< dns.zone_file, with email.domain portal.test; empty: neither
+  std::string log_file;  ///< logs.files (the portal's request log), with its failing export as
+                         ///< logs.error_request; empty: no logs section
 };
 
 /// The demo zone: portal.test as the sample portal's mail domain publishes it, with a broken SPF

@@ -73,7 +73,16 @@ Expected<void> PortalProcess::start(const PortalOptions& options) {
   std::array<int, 2> fds{};
   if (pipe2(fds.data(), O_CLOEXEC) != 0)
     return unexpected(ErrorKind::internal, fmt::format("pipe: {}", std::strerror(errno)));
-  int devnull = options.quiet ? open("/dev/null", O_WRONLY | O_CLOEXEC) : -1;
+  int devnull = !options.log_file.empty() ? open(options.log_file.c_str(),
+                                                 O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600)
+                : options.quiet           ? open("/dev/null", O_WRONLY | O_CLOEXEC)
+                                          : -1;
+  if (!options.log_file.empty() && devnull < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return unexpected(ErrorKind::io, fmt::format("cannot open the portal's log {}: {}",
+                                                 options.log_file, std::strerror(errno)));
+  }
   pid_t parent = getpid();
   m_pid = fork();
   if (m_pid == 0) {

@@ -16,6 +16,7 @@ struct PortalOptions {
   std::vector<std::string> extra; ///< further arguments
   std::string seed_password;      ///< PORTAL_SEED_PASSWORD for the seeded users
   bool quiet = true;              ///< send the portal's request log to /dev/null
+  std::string log_file;           ///< append the portal's request log (stderr) here instead
 };
 
 class PortalProcess {

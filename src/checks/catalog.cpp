@@ -704,8 +704,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "observability",
           .severity = Severity::medium,
           .title = "Failed requests are logged with enough detail to debug them",
-          .summary = "Provokes a few failing requests and checks that the logs record each with "
-                     "time, route, status, request id and cause",
+          .summary = "Provokes failing requests (unknown route, no session, malformed body, a "
+                     "configured 5xx), each with its own X-Request-Id, and checks that the logs "
+                     "record each with its id, time, method, path and status",
           .fix = "Log every 4xx/5xx and unhandled exception in one middleware as a structured "
                  "line with timestamp, request id, method, route template, status, user id and "
                  "cause, and return the request id to the client.",
@@ -717,8 +718,9 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "observability",
           .severity = Severity::high,
           .title = "Logs hold no customer data such as emails, names or record contents",
-          .summary = "Scans recent logs for the test accounts' emails and passwords and for the "
-                     "content of records the run created",
+          .summary = "Sends canary credentials, an email and a card number in failed requests "
+                     "and looks for them, the test accounts' passwords, personal data (emails, "
+                     "phones, Luhn-valid cards, IBANs) and secrets in the logs",
           .fix = "Log identifiers instead of content (user id, not email; record id, not body), "
                  "leave request and response bodies out of logs, and mask personal fields in "
                  "the logger.",

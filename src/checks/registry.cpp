@@ -56,6 +56,8 @@ const std::vector<Implementation>& implementations() {
       {"edge.origin-exposure", run_edge_origin_exposure},
       {"perf.api-latency", run_perf_api_latency},
       {"perf.lcp", run_perf_lcp},
+      {"observability.error-logging", run_observability_error_logging},
+      {"observability.log-leaks", run_observability_log_leaks},
   };
   return k_list;
 }

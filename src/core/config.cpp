@@ -193,7 +193,12 @@ const std::vector<Key>& schema() {
         {"allow_paths", Kind::string_list},
         {"build", Kind::string_list},
         {"logs", Kind::string_list}}},
-      {"logs", Kind::map, {{"files", Kind::string_list}, {"command", Kind::string}}},
+      {"logs",
+       Kind::map,
+       {{"files", Kind::string_list},
+        {"command", Kind::string},
+        {"error_request", Kind::map, recipe_keys(false)},
+        {"wait", Kind::string}}},
       {"monitor",
        Kind::map,
        {{"interval", Kind::string},
@@ -1143,6 +1148,19 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
     else
       c.mail.max_message_bytes = static_cast<long long>(kb * 1024);
   }
+
+  const auto& logs = get(root, "logs");
+  if (has(logs, "error_request")) {
+    c.logs.error_request = recipe(get(logs, "error_request"));
+    c.logs.error_request->method =
+        to_upper(scalar(get(get(logs, "error_request"), "method"), "GET"));
+    if (!c.logs.error_request->path.starts_with("/"))
+      v.add(get(logs, "error_request"),
+            "logs.error_request needs a path on the target, e.g. /api/reports/export");
+  }
+  duration(logs, "wait", "logs.wait", 600000, c.logs.wait_ms);
+  if (has(logs, "command") && trim(scalar(get(logs, "command"))).empty())
+    v.add(get(logs, "command"), "logs.command must not be empty");
 
   const auto& dns = get(root, "dns");
   one_source(dns,

@@ -151,6 +151,13 @@ struct EdgeConfig {
   std::optional<EdgeRateLimit> rate_limit;
 };
 
+/// `logs:` beyond its sources (files, command; engine/logs reads those from `raw`): what the
+/// observability checks send and how long they wait for it to be written.
+struct LogsConfig {
+  std::optional<RequestRecipe> error_request; ///< a request the portal answers with a 5xx
+  long long wait_ms = 5000; ///< how long the probes' lines may take to appear in the logs
+};
+
 /// `actions[]`: a core action perf.api-latency puts under load.
 struct ActionConfig {
   std::string name;
@@ -196,6 +203,7 @@ struct Config {
   EmailConfig email;
   DomainConfig domain;
   EdgeConfig edge;
+  LogsConfig logs;
   std::vector<ActionConfig> actions;
   PerfConfig perf;
   std::vector<std::string> pages;

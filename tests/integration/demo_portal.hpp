@@ -53,7 +53,7 @@ public:
     EXPECT_TRUE(started) << started.error().message;
     setenv("LAUNCHGATE_DEMO_PASSWORD", k_portal_password, 1);
     auto config =
-        parse_config(app::demo_config_yaml(m_portal.base_url(), "", {"", o.auth, ""}), "t", "");
+        parse_config(app::demo_config_yaml(m_portal.base_url(), "", {"", o.auth, "", ""}), "t", "");
     EXPECT_TRUE(config) << config.error().message;
     if (!config)
       return;

@@ -2,7 +2,8 @@
 // binary on a free loopback port and drives it over HTTP with libcurl — health, OpenAPI, login,
 // sessions, org isolation, record CRUD and search, admin roles, logout, password reset and invites
 // through an in-process SMTP sink, the session gate (login throttling, lifetimes, fixation, CORS,
-// CSRF, JWT sessions) — then checks that each --flaw changes exactly its behaviour.
+// CSRF, JWT sessions), the JSON access log (request ids, no secrets) and the health probe — then
+// checks that each --flaw changes exactly its behaviour.
 
 #include "integration/test_portal_support.hpp"
 #include "util/text.hpp"
@@ -15,6 +16,7 @@
 #include <filesystem>
 #include <regex>
 #include <set>
+#include <sstream>
 #include <thread>
 
 namespace {
@@ -154,6 +156,36 @@ void expect_secure_cookie(const std::string& set_cookie) {
   EXPECT_NE(set_cookie.find("SameSite=Lax"), std::string::npos) << set_cookie;
 }
 
+// The access-log lines in `log` (the lines that start with '{'), parsed; an invalid one is a
+// discarded value, so that a test can tell.
+std::vector<json> access_lines(const std::string& log) {
+  std::vector<json> lines;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty() && line.front() == '{') {
+      lines.push_back(json::parse(line, nullptr, false));
+    }
+  }
+  return lines;
+}
+
+// The first access-log line of `method` `path` with `status`, waiting up to 5 s for it (the line
+// is written just after the response); null when none comes.
+json wait_for_access(const PortalProcess& portal, const std::string& method,
+                     const std::string& path, int status) {
+  const auto deadline = portal_test::Clock::now() + std::chrono::seconds(5);
+  do {
+    for (const auto& line : access_lines(portal.stderr_text())) {
+      if (line.is_object() && line.value("method", "") == method &&
+          line.value("path", "") == path && line.value("status", 0) == status) {
+        return line;
+      }
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (portal_test::Clock::now() < deadline);
+  return nullptr;
+}
+
 // The token of the first "/PATH?token=HEX" link in a mail.
 std::string link_token(const std::string& mail, const std::string& path) {
   const std::regex link(path + R"(\?token=([0-9a-f]{64}))");
@@ -165,7 +197,7 @@ TEST_F(PortalTest, HealthIsPublicAndCarriesSecurityHeaders) {
   start();
   const auto res = get("/api/health");
   EXPECT_EQ(res.status, 200);
-  EXPECT_EQ(parse(res), json({{"status", "ok"}}));
+  EXPECT_EQ(parse(res), json({{"status", "ok"}, {"database", "ok"}}));
   EXPECT_EQ(res.header("Content-Type"), "application/json");
   expect_security_headers(res);
   EXPECT_FALSE(res.has_header("Strict-Transport-Security"));
@@ -663,8 +695,9 @@ TEST_F(PortalTest, PasswordResetMailWorksExactlyOnce) {
   EXPECT_EQ(login_response("bob@acme.test").status, 401);
   EXPECT_EQ(login_response("bob@acme.test", new_password).status, 200);
 
-  EXPECT_TRUE(m_portal.wait_for_stderr("mail: sent to=bob@acme.test", std::chrono::seconds(5)));
-  EXPECT_TRUE(m_portal.wait_for_stderr("POST /api/login 200", std::chrono::seconds(5)));
+  // The recipient is masked in the log: no customer's email there.
+  EXPECT_TRUE(m_portal.wait_for_stderr("mail: sent to=b***@acme.test", std::chrono::seconds(5)));
+  EXPECT_FALSE(wait_for_access(m_portal, "POST", "/api/login", 200).is_null());
   const auto log = m_portal.stderr_text();
   EXPECT_EQ(log.find(token), std::string::npos);
   EXPECT_EQ(log.find(old_session), std::string::npos);
@@ -736,8 +769,8 @@ TEST_F(PortalTest, LogsNameRequestsButNoSecrets) {
   start();
   const auto token = login("alice@acme.test");
   EXPECT_EQ(get("/api/me", token).status, 200);
-  EXPECT_TRUE(m_portal.wait_for_stderr("POST /api/login 200", std::chrono::seconds(5)));
-  EXPECT_TRUE(m_portal.wait_for_stderr("GET /api/me 200", std::chrono::seconds(5)));
+  EXPECT_FALSE(wait_for_access(m_portal, "POST", "/api/login", 200).is_null());
+  EXPECT_FALSE(wait_for_access(m_portal, "GET", "/api/me", 200).is_null());
   const auto log = m_portal.stderr_text();
   EXPECT_EQ(log.find(token), std::string::npos);
   EXPECT_EQ(log.find(k_password), std::string::npos);
@@ -1655,6 +1688,216 @@ TEST_F(PortalTest, PagesWithoutSlowPageShipTheNoticeInTheHtml) {
     EXPECT_EQ(page.body.find("<script"), std::string::npos) << page.body;
   }
   EXPECT_EQ(get("/notice.js").status, 404);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The JSON access log, the request id, the health probe and the failing export job.
+
+TEST_F(PortalTest, AccessLogLineNamesTheRequestInOrder) {
+  start();
+  const auto bob = login("bob@acme.test");
+  const auto res = m_http.request("GET", "/api/records/999999?q=needle-in-query", std::nullopt,
+                                  {bearer(bob), "X-Request-Id: lg-test-1"});
+  ASSERT_EQ(res.status, 404);
+  EXPECT_EQ(res.header("X-Request-Id"), "lg-test-1");
+  const auto line = wait_for_access(m_portal, "GET", "/api/records/999999", 404);
+  ASSERT_TRUE(line.is_object()) << m_portal.stderr_text();
+  std::vector<std::string> keys;
+  for (const auto& item : line.items()) {
+    keys.push_back(item.key());
+  }
+  // nlohmann::json sorts members, so the order is read from the text itself.
+  const auto log = m_portal.stderr_text();
+  const auto at = log.find(R"("request_id":"lg-test-1")");
+  ASSERT_NE(at, std::string::npos) << log;
+  const auto begin = log.rfind('\n', at) + 1;
+  const auto text = log.substr(begin, log.find('\n', at) - begin);
+  std::size_t last = 0;
+  for (const auto* key : {"\"ts\":", "\"level\":", "\"request_id\":", "\"method\":", "\"path\":",
+                          "\"status\":", "\"duration_ms\":", "\"user_id\":", "\"error\":"}) {
+    const auto pos = text.find(key);
+    ASSERT_NE(pos, std::string::npos) << key << " in " << text;
+    EXPECT_GE(pos, last) << key << " out of order in " << text;
+    last = pos;
+  }
+  EXPECT_EQ(keys.size(), 9u) << text;
+  EXPECT_TRUE(std::regex_match(line["ts"].get<std::string>(),
+                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)")))
+      << line["ts"];
+  EXPECT_EQ(line["level"], "warn");
+  EXPECT_EQ(line["request_id"], "lg-test-1");
+  EXPECT_EQ(line["user_id"], 2);
+  EXPECT_EQ(line["error"], "record not found");
+  EXPECT_TRUE(line["duration_ms"].is_number());
+  EXPECT_EQ(log.find("needle-in-query"), std::string::npos);
+}
+
+TEST_F(PortalTest, AccessLogRequestIdsAreGeneratedWhenMissingOrInsane) {
+  start();
+  const std::regex hex16("[0-9a-f]{16}");
+  const auto plain = get("/api/health");
+  EXPECT_TRUE(std::regex_match(plain.header("X-Request-Id"), hex16))
+      << plain.header("X-Request-Id");
+  for (const auto& asked :
+       {std::string("has space"), std::string("semi;colon"), std::string(129, 'a')}) {
+    const auto res = m_http.request("GET", "/api/nope", std::nullopt, {"X-Request-Id: " + asked});
+    EXPECT_EQ(res.status, 404);
+    EXPECT_TRUE(std::regex_match(res.header("X-Request-Id"), hex16))
+        << asked << " -> " << res.header("X-Request-Id");
+  }
+  const std::string longest(128, 'b');
+  const auto kept = m_http.request("GET", "/api/nope", std::nullopt,
+                                   {"X-Request-Id: A.b_c:d-" + longest.substr(8)});
+  EXPECT_EQ(kept.header("X-Request-Id"), "A.b_c:d-" + longest.substr(8));
+  // Anonymous requests carry no user_id; every line is valid JSON with a request id, and a
+  // path with an encoded newline stays on its line.
+  EXPECT_EQ(get("/api/nope%0A%7B%22level%22:%22info%22%7D").status, 404);
+  const auto health = wait_for_access(m_portal, "GET", "/api/health", 200);
+  ASSERT_TRUE(health.is_object());
+  EXPECT_FALSE(health.contains("user_id"));
+  EXPECT_FALSE(health.contains("error"));
+  EXPECT_EQ(health["level"], "info");
+  EXPECT_EQ(health["request_id"], plain.header("X-Request-Id"));
+  ASSERT_FALSE(wait_for_access(m_portal, "GET", R"(/api/nope?{"level":"info"})", 404).is_null())
+      << m_portal.stderr_text();
+  const auto lines = access_lines(m_portal.stderr_text());
+  EXPECT_EQ(lines.size(), 6u) << m_portal.stderr_text();
+  for (const auto& line : lines) {
+    ASSERT_TRUE(line.is_object()) << m_portal.stderr_text();
+    EXPECT_TRUE(line.contains("request_id"));
+  }
+}
+
+TEST_F(PortalTest, AccessLogHasNoQueryOrSecretsAfterALogin) {
+  start();
+  const auto token = login("carol@globex.test");
+  const auto form =
+      m_http.request("POST", "/login", "email=dave%40globex.test&password=portal-demo-password",
+                     {"Origin: " + m_portal.url()}, "application/x-www-form-urlencoded");
+  EXPECT_EQ(form.status, 303);
+  EXPECT_EQ(get("/api/records?q=query-secret-text&limit=1", token).status, 200);
+  EXPECT_EQ(login_response("carol@globex.test", "wrong-password-here").status, 401);
+  const auto list = wait_for_access(m_portal, "GET", "/api/records", 200);
+  ASSERT_TRUE(list.is_object()) << m_portal.stderr_text();
+  EXPECT_EQ(list["user_id"], 3);
+  const auto failed = wait_for_access(m_portal, "POST", "/api/login", 401);
+  ASSERT_TRUE(failed.is_object());
+  EXPECT_EQ(failed["error"], "invalid email or password");
+  EXPECT_FALSE(failed.contains("user_id"));
+  EXPECT_FALSE(failed.contains("body"));
+  ASSERT_FALSE(wait_for_access(m_portal, "POST", "/login", 303).is_null());
+  const auto log = m_portal.stderr_text();
+  for (const auto& secret :
+       {std::string("query-secret-text"), k_password, std::string("wrong-password-here"), token,
+        std::string("carol@globex.test"), std::string("dave@globex.test"), std::string("Carol")}) {
+    EXPECT_EQ(log.find(secret), std::string::npos) << secret;
+  }
+}
+
+TEST_F(PortalTest, HealthChecksTheDatabase) {
+  start();
+  const auto res = get("/api/health");
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(parse(res)["database"], "ok");
+  const auto doc = parse(get("/openapi.json"));
+  const auto& health = doc["paths"]["/api/health"]["get"];
+  EXPECT_EQ(health["security"], json::array());
+  EXPECT_TRUE(health["responses"].contains("503"));
+  EXPECT_EQ(doc["components"]["schemas"]["Health"]["required"],
+            json::array({"status", "database"}));
+}
+
+TEST_F(PortalTest, ExportAlwaysFailsAndIsLoggedAsAnError) {
+  start();
+  EXPECT_EQ(get("/api/reports/export").status, 401);
+  const auto alice = login("alice@acme.test");
+  const auto res = get("/api/reports/export", alice);
+  EXPECT_EQ(res.status, 500);
+  EXPECT_EQ(parse(res), json({{"error", "export backend unavailable"}}));
+  EXPECT_FALSE(res.header("X-Request-Id").empty());
+  const auto line = wait_for_access(m_portal, "GET", "/api/reports/export", 500);
+  ASSERT_TRUE(line.is_object()) << m_portal.stderr_text();
+  EXPECT_EQ(line["level"], "error");
+  EXPECT_EQ(line["error"], "export backend unavailable");
+  EXPECT_EQ(line["user_id"], 1);
+  EXPECT_EQ(line["request_id"], res.header("X-Request-Id"));
+  const auto anonymous = wait_for_access(m_portal, "GET", "/api/reports/export", 401);
+  ASSERT_TRUE(anonymous.is_object());
+  EXPECT_EQ(anonymous["level"], "warn");
+  EXPECT_EQ(anonymous["error"], "authentication required");
+  // Undocumented on purpose.
+  EXPECT_FALSE(parse(get("/openapi.json"))["paths"].contains("/api/reports/export"));
+}
+
+TEST_F(PortalTest, InternalErrorsAreLoggedWithTheirCauseButNoRequestData) {
+  start({"--flaw", "sql-injection", "--flaw", "no-validation"});
+  const auto alice = login("alice@acme.test");
+  EXPECT_EQ(search("'needle", alice).status, 500);
+  const auto sql = wait_for_access(m_portal, "GET", "/api/search", 500);
+  ASSERT_TRUE(sql.is_object()) << m_portal.stderr_text();
+  EXPECT_EQ(sql["level"], "error");
+  const auto cause = sql["error"].get<std::string>();
+  EXPECT_EQ(cause.rfind("internal error: sqlite: ", 0), 0u) << cause;
+  EXPECT_EQ(cause.find("needle"), std::string::npos) << cause;
+  EXPECT_EQ(m_http.request("POST", "/api/records", "{not json", {bearer(alice)}).status, 500);
+  const auto crash = wait_for_access(m_portal, "POST", "/api/records", 500);
+  ASSERT_TRUE(crash.is_object()) << m_portal.stderr_text();
+  EXPECT_EQ(crash["error"].get<std::string>().rfind("internal error: nlohmann::", 0), 0u)
+      << crash["error"];
+  EXPECT_EQ(m_portal.stderr_text().find("needle"), std::string::npos);
+}
+
+TEST_F(PortalTest, FlawLogsBodies) {
+  start({"--flaw", "logs-bodies"});
+  login("bob@acme.test");
+  const auto line = wait_for_access(m_portal, "POST", "/api/login", 200);
+  ASSERT_TRUE(line.is_object()) << m_portal.stderr_text();
+  EXPECT_EQ(line["body"], login_body("bob@acme.test", k_password));
+  EXPECT_NE(m_portal.stderr_text().find(k_password), std::string::npos);
+  // Capped at 2 KiB, and still valid JSON for a body that is not UTF-8.
+  const std::string big = "\xff" + std::string(5000, 'x');
+  EXPECT_EQ(m_http.request("POST", "/api/login", big).status, 400);
+  const auto capped = wait_for_access(m_portal, "POST", "/api/login", 400);
+  ASSERT_TRUE(capped.is_object()) << m_portal.stderr_text();
+  EXPECT_LE(capped["body"].get<std::string>().size(), 2048u + 2u);
+  EXPECT_TRUE(capped.contains("request_id"));
+}
+
+TEST_F(PortalTest, FlawNoRequestId) {
+  start({"--flaw", "no-request-id"});
+  const auto res = m_http.request("GET", "/api/health", std::nullopt, {"X-Request-Id: lg-test-1"});
+  EXPECT_EQ(res.status, 200);
+  EXPECT_FALSE(res.has_header("X-Request-Id"));
+  EXPECT_FALSE(get("/api/nope").has_header("X-Request-Id"));
+  const auto line = wait_for_access(m_portal, "GET", "/api/health", 200);
+  ASSERT_TRUE(line.is_object()) << m_portal.stderr_text();
+  EXPECT_FALSE(line.contains("request_id"));
+  EXPECT_EQ(line["level"], "info");
+  EXPECT_FALSE(line.contains("body"));
+  EXPECT_EQ(m_portal.stderr_text().find("lg-test-1"), std::string::npos);
+}
+
+TEST_F(PortalTest, FlawNoHealth) {
+  start({"--flaw", "no-health"});
+  const auto res = get("/api/health");
+  EXPECT_EQ(res.status, 404);
+  EXPECT_EQ(parse(res), json({{"error", "not found"}}));
+  EXPECT_EQ(get("/openapi.json").status, 200);
+  EXPECT_FALSE(res.header("X-Request-Id").empty());
+}
+
+TEST_F(PortalTest, FlawSilentErrors) {
+  start({"--flaw", "silent-errors"});
+  const auto alice = login("alice@acme.test");
+  EXPECT_EQ(get("/api/reports/export", alice).status, 500);
+  EXPECT_EQ(get("/api/nope").status, 404);
+  const auto not_found = wait_for_access(m_portal, "GET", "/api/nope", 404);
+  ASSERT_TRUE(not_found.is_object()) << m_portal.stderr_text();
+  EXPECT_EQ(not_found["level"], "warn");
+  EXPECT_FALSE(wait_for_access(m_portal, "POST", "/api/login", 200).is_null());
+  const auto log = m_portal.stderr_text();
+  EXPECT_EQ(log.find("/api/reports/export"), std::string::npos) << log;
+  EXPECT_EQ(log.find("export backend unavailable"), std::string::npos) << log;
 }
 
 } // namespace

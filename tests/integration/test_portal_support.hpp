@@ -287,6 +287,8 @@ public:
   [[nodiscard]] const std::string& url() const { return m_url; }
   [[nodiscard]] const std::string& error() const { return m_error; }
   [[nodiscard]] pid_t pid() const { return m_pid; }
+  // The file the child's stderr (the portal's log) goes to.
+  [[nodiscard]] const std::string& log_path() const { return m_log_path; }
 
   // Removes the stderr capture file (after stop()).
   void remove_log() {

@@ -156,12 +156,12 @@ TEST(Runner, UnimplementedChecksAreSkippedNeverPassed) {
   http.handler = [](const net::HttpRequest&) { return test::respond(200); };
   test::FakeClock clock;
   engine::Context context(config, {http, clock}, {});
-  auto results = run_checks(context, {"observability", "deploy"});
+  auto results = run_checks(context, {"deploy"});
   ASSERT_FALSE(results.empty());
   for (const auto& r : results) {
     EXPECT_EQ(r.status, Status::skip) << r.meta.id;
     EXPECT_EQ(r.reason, "not implemented yet");
-    EXPECT_TRUE(r.meta.gate == "observability" || r.meta.gate == "deploy");
+    EXPECT_EQ(r.meta.gate, "deploy");
   }
   EXPECT_TRUE(http.seen.empty());
   EXPECT_EQ(compute_verdict(results), Verdict::incomplete);
