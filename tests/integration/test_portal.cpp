@@ -1760,7 +1760,13 @@ TEST_F(PortalTest, AccessLogRequestIdsAreGeneratedWhenMissingOrInsane) {
   EXPECT_EQ(health["request_id"], plain.header("X-Request-Id"));
   ASSERT_FALSE(wait_for_access(m_portal, "GET", R"(/api/nope?{"level":"info"})", 404).is_null())
       << m_portal.stderr_text();
-  const auto lines = access_lines(m_portal.stderr_text());
+  // Each line is written after its response, on the request's own thread: wait (bounded) for
+  // all six.
+  auto lines = access_lines(m_portal.stderr_text());
+  for (int i = 0; i < 100 && lines.size() < 6; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    lines = access_lines(m_portal.stderr_text());
+  }
   EXPECT_EQ(lines.size(), 6u) << m_portal.stderr_text();
   for (const auto& line : lines) {
     ASSERT_TRUE(line.is_object()) << m_portal.stderr_text();
