@@ -27,7 +27,7 @@ namespace {
 const std::vector<std::string> k_default_flaws = {
     "insecure-cookie", "no-security-headers", "open-endpoint",   "idor",          "staff-can-admin",
     "stale-logout",    "filter-tampering",    "mass-assignment", "sql-injection", "reset-reusable",
-    "session-forever", "cors-reflect",        "no-rate-limit",   "logs-bodies"};
+    "session-forever", "cors-reflect",        "no-rate-limit",   "logs-bodies",   "no-health"};
 
 /// A TCP port on 127.0.0.1 that was free a moment ago, for the mail sink the portal mails to.
 Expected<int> free_loopback_port() {
@@ -137,6 +137,25 @@ std::string demo_zone(bool hardened) {
          txt(std::string("v=DKIM1; k=rsa; p=") + k_dkim_1024) + "\n";
 }
 
+/// The demo's `monitor:` section: the home page, bob's records and the health route, alerts to
+/// the mail sink when there is one, history in `extras.monitor_store`.
+std::string demo_monitor_yaml(const DemoConfigExtras& extras) {
+  std::string alerts =
+      extras.smtp_sink.empty()
+          ? std::string()
+          : fmt::format("  alerts: {{email: {{smtp: \"{}\", tls: none, from: monitor@portal.test, "
+                        "to: [ops@portal.test]}}}}\n",
+                        extras.smtp_sink);
+  return fmt::format(R"(monitor:
+  checks:
+    - {{name: home, url: /, expect: "status == 200"}}
+    - {{name: records, as: bob, url: /api/records, expect: "status == 200 && latency < 800ms"}}
+    - {{name: health, url: /api/health, expect: "status == 200 && json $.database == \"ok\""}}
+{}  store: "{}"
+)",
+                     alerts, extras.monitor_store);
+}
+
 std::string demo_config_yaml(const std::string& base_url, const std::string& repo,
                              const DemoConfigExtras& extras) {
   std::string accounts;
@@ -181,7 +200,7 @@ actions:
   - {{name: read_record, path: "/api/records/{{id}}"}}
   - {{name: search, path: "/api/search?q={{term}}", vars: {{term: [report, invoice, audit]}}}}
 perf: {{users: 12, think_time: 100ms, duration: 3s, warmup: 500ms}}
-{}{})",
+{}{}{})",
       base_url, accounts, extras.auth,
       extras.zone_file.empty()
           ? std::string()
@@ -197,7 +216,8 @@ perf: {{users: 12, think_time: 100ms, duration: 3s, warmup: 500ms}}
       extras.log_file.empty() ? std::string()
                               : fmt::format("logs: {{files: [\"{}\"], error_request: {{path: "
                                             "/api/reports/export}}}}\n",
-                                            extras.log_file));
+                                            extras.log_file),
+      extras.monitor_store.empty() ? std::string() : demo_monitor_yaml(extras));
 }
 
 int run_demo(const DemoOptions& options) {
@@ -248,13 +268,37 @@ int run_demo(const DemoOptions& options) {
     return 3;
   }
 
-  auto config = parse_config(
-      demo_config_yaml(portal.base_url(), repo.path(), {sink, "", *zone_file, log_file}), "<demo>",
-      "");
+  // The monitor's history, written by a short-lived monitor before the audit reads it.
+  const std::string monitor_store =
+      (std::filesystem::temp_directory_path() / fmt::format("launchgate-demo-{}.db", getpid()))
+          .string();
+  struct RemoveStore {
+    std::string path;
+    ~RemoveStore() {
+      for (const char* suffix : {"", "-wal", "-shm"})
+        std::remove((path + suffix).c_str());
+    }
+  } remove_store{monitor_store};
+
+  auto config = parse_config(demo_config_yaml(portal.base_url(), repo.path(),
+                                              {sink, "", *zone_file, log_file, monitor_store}),
+                             "<demo>", "");
   if (!config) {
     fmt::print(stderr, "launchgate demo: internal config error:\n{}\n", config.error().message);
     return 3;
   }
+  // Two rounds of the monitor's checks, as `launchgate monitor` would have run them for days.
+  auto runs = run_monitor_rounds(*config, 2);
+  if (!runs) {
+    fmt::print(stderr, "launchgate demo: the monitor: {}\n", runs.error().message);
+    return 3;
+  }
+  std::vector<std::string> outcomes;
+  for (const auto& run : *runs)
+    outcomes.push_back(run.ok ? run.check + " ok"
+                              : fmt::format("{} FAIL ({})", run.check, run.message));
+  fmt::print(stderr, "launchgate demo: a short-lived monitor ran its checks twice: {}\n",
+             fmt::join(outcomes, ", "));
   AuditOptions audit = options.audit;
   // The demo's portal is its own throwaway copy: the write checks run against it too.
   audit.allow_writes = true;

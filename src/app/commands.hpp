@@ -2,6 +2,7 @@
 // One function per subcommand besides audit; each returns the process exit code.
 
 #include "app/audit.hpp"
+#include "monitor/store.hpp"
 #include "net/mailbox.hpp"
 
 #include <string>
@@ -20,11 +21,13 @@ int run_demo(const DemoOptions& options);
 
 /// What the demo's config may add for tests: the mail sink and more `auth:` lines.
 struct DemoConfigExtras {
-  std::string smtp_sink; ///< mail.smtp_sink ("127.0.0.1:PORT"); empty: no mail section
-  std::string auth;      ///< further `auth:` members, each line indented by two spaces
-  std::string zone_file; ///< dns.zone_file, with email.domain portal.test; empty: neither
-  std::string log_file;  ///< logs.files (the portal's request log), with its failing export as
-                         ///< logs.error_request; empty: no logs section
+  std::string smtp_sink;     ///< mail.smtp_sink ("127.0.0.1:PORT"); empty: no mail section
+  std::string auth;          ///< further `auth:` members, each line indented by two spaces
+  std::string zone_file;     ///< dns.zone_file, with email.domain portal.test; empty: neither
+  std::string log_file;      ///< logs.files (the portal's request log), with its failing export as
+                             ///< logs.error_request; empty: no logs section
+  std::string monitor_store; ///< monitor.store of a monitor: section (home, bob's records,
+                             ///< health; alerts to the mail sink); empty: no monitor section
 };
 
 /// The demo zone: portal.test as the sample portal's mail domain publishes it, with a broken SPF
@@ -74,6 +77,26 @@ struct MailsinkOptions {
   long long max_size = 10LL << 20; ///< --max-size: the SIZE limit in bytes
   std::string dir;                 ///< --dir: each message also written to DIR/NNNNNN.eml
 };
+
+struct MonitorOptions {
+  std::string config_path = "launchgate.yaml";
+  bool once = false;     ///< --once: every check once, exit 1 when one fails
+  std::string listen;    ///< --listen HOST:PORT, over monitor.listen
+  std::string store;     ///< --store FILE, over monitor.store
+  double duration_s = 0; ///< --duration: stop after this many seconds; 0: until a signal
+};
+
+/// `launchgate monitor`: the checks of `monitor:` at their intervals, history in monitor.store,
+/// alerts to monitor.alerts' channels and, with a listen address, the status page (/,
+/// /status.json, /metrics, /healthz). Runs until SIGINT or SIGTERM (exit 0; 3 when the store
+/// refused runs) or --duration. --once: every check once, a line each, exit 0 when all pass and
+/// 1 otherwise. Exit 2 on a config, store or listen problem.
+int run_monitor(const MonitorOptions& options);
+
+/// The checks of `config.monitor` run `rounds` times in a row with the real adapters, recorded in
+/// monitor.store (resolved against the config's directory), without alerting: the demo's
+/// short-lived monitor. Returns the last round's runs in plan order.
+Expected<std::vector<monitor::CheckRun>> run_monitor_rounds(const Config& config, int rounds);
 
 /// `launchgate mailsink`: launchgate's SMTP sink on its own. Prints "mailsink: listening on
 /// HOST:PORT" (the bound port), then one line per message (mailsink_line), until SIGINT or SIGTERM

@@ -1,5 +1,5 @@
-// The command line: subcommands audit, demo, init, secrets, checks, mailsink, email and perf on
-// CLI11, the exit codes of DESIGN.md and the one top-level catch of the program.
+// The command line: subcommands audit, demo, init, secrets, checks, mailsink, email, perf and
+// monitor on CLI11, the exit codes of DESIGN.md and the one top-level catch of the program.
 
 #include "app/main.hpp"
 
@@ -208,6 +208,22 @@ int dispatch(int argc, char** argv) {
       ->allow_extra_args(false);
   perf->add_flag("-q,--quiet", perf_options.output.quiet, "print nothing on stdout");
 
+  auto* mon = app.add_subcommand(
+      "monitor", "watch the portal: the checks of monitor: at their intervals, alerts, history "
+                 "and a status page");
+  MonitorOptions monitor_options;
+  mon->add_option("-c,--config", monitor_options.config_path, "the config file")
+      ->capture_default_str();
+  mon->add_flag("--once", monitor_options.once,
+                "run every check once and exit: 0 when all pass, 1 otherwise (a CI smoke test)");
+  mon->add_option("--listen", monitor_options.listen,
+                  "serve the status page, /status.json, /metrics and /healthz on HOST:PORT "
+                  "(over monitor.listen)");
+  mon->add_option("--store", monitor_options.store, "the SQLite history file (over monitor.store)");
+  mon->add_option("--duration", monitor_options.duration_s,
+                  "stop after this many seconds (default: run until SIGINT or SIGTERM)")
+      ->check(CLI::NonNegativeNumber);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -275,6 +291,8 @@ int dispatch(int argc, char** argv) {
     return run_checks_list(list_format);
   if (*mailsink)
     return run_mailsink(mailsink_options);
+  if (*mon)
+    return run_monitor(monitor_options);
   return k_usage;
 }
 

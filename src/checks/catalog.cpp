@@ -691,11 +691,14 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "observability",
           .severity = Severity::high,
           .title = "An external uptime monitor with alerting watches the portal",
-          .summary = "Checks that monitor checks and an alert channel are configured and that the "
-                     "monitor reports them live",
-          .fix = "Check the home page and a signed-in page every minute from outside the hosting "
-                 "network (launchgate monitor will do), alert a person after a few consecutive "
-                 "failures, and test the alert once.",
+          .summary = "Reads the monitor's history (monitor.store, or an external /status.json): "
+                     "the home page and a signed-in route checked in the last 10 minutes, an "
+                     "alert channel set; and finds a health endpoint that answers within 1 s "
+                     "without a session and reports the database",
+          .fix = "Run `launchgate monitor` (or another monitor) from outside the hosting network "
+                 "on the home page, a signed-in page and a health route that checks the "
+                 "database, every 1 to 5 minutes, alerting a person after a few consecutive "
+                 "failures; test the alert once.",
           .effort_hours = 1,
           .references = {"https://sre.google/sre-book/monitoring-distributed-systems/"},
       },

@@ -56,6 +56,7 @@ const std::vector<Implementation>& implementations() {
       {"edge.origin-exposure", run_edge_origin_exposure},
       {"perf.api-latency", run_perf_api_latency},
       {"perf.lcp", run_perf_lcp},
+      {"observability.uptime", run_observability_uptime},
       {"observability.error-logging", run_observability_error_logging},
       {"observability.log-leaks", run_observability_log_leaks},
   };

@@ -5,6 +5,7 @@
 #include "core/config.hpp"
 
 #include "core/guard.hpp"
+#include "net/resolver.hpp"
 #include "util/text.hpp"
 #include "util/url.hpp"
 
@@ -13,10 +14,12 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <array>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
@@ -202,23 +205,48 @@ const std::vector<Key>& schema() {
       {"monitor",
        Kind::map,
        {{"interval", Kind::string},
+        {"timeout", Kind::string},
         {"checks",
          Kind::map_list,
          {{"name", Kind::string, {}, true},
-          {"url", Kind::string, {}, true},
+          {"url", Kind::string},
           {"method", Kind::string},
           {"as", Kind::string},
-          {"expect", Kind::string}}},
+          {"headers", Kind::string_map},
+          {"dns", Kind::string},
+          {"type", Kind::string},
+          {"tls", Kind::string},
+          {"expect", Kind::string},
+          {"interval", Kind::string},
+          {"timeout", Kind::string}}},
         {"alerts",
          Kind::map,
          {{"failure_threshold", Kind::number},
           {"success_threshold", Kind::number},
+          {"reminder", Kind::string},
+          {"slow", Kind::map, {{"latency", Kind::string}, {"count", Kind::number}}},
+          {"spike", Kind::map, {{"share", Kind::number}, {"window", Kind::string}}},
           {"webhook", Kind::string},
+          {"slack", Kind::string},
           {"email",
            Kind::map,
-           {{"smtp", Kind::string}, {"from", Kind::string}, {"to", Kind::string_list}}}}},
+           {{"smtp", Kind::string, {}, true},
+            {"tls", Kind::string},
+            {"username", Kind::string},
+            {"password", Kind::string},
+            {"from", Kind::string, {}, true},
+            {"to", Kind::string_list, {}, true}}}}},
+        {"maintenance",
+         Kind::map_list,
+         {{"from", Kind::string, {}, true},
+          {"to", Kind::string, {}, true},
+          {"weekly", Kind::string}}},
+        {"retention", Kind::map, {{"results", Kind::string}, {"incidents", Kind::string}}},
         {"store", Kind::string},
-        {"listen", Kind::string}}},
+        {"listen", Kind::string},
+        {"title", Kind::string},
+        {"status_url", Kind::string},
+        {"health", Kind::string}}},
       {"deploy",
        Kind::map,
        {{"repo", Kind::string},
@@ -994,6 +1022,320 @@ void build_login(const YAML::Node& login, Account& acc, Validator& v) {
     v.add(get(key, "value"), "login.api_key.value is empty");
 }
 
+/// "02:30" as minutes of the day (0..1440, "24:00" allowed); -1 when malformed.
+int parse_clock_minutes(std::string_view text) {
+  int h = 0, m = 0, consumed = 0;
+  std::string t(trim(text));
+  if (std::sscanf(t.c_str(), "%2d:%2d%n", &h, &m, &consumed) != 2 ||
+      static_cast<size_t>(consumed) != t.size() || h < 0 || m < 0 || m > 59 || h > 24 ||
+      (h == 24 && m != 0))
+    return -1;
+  return h * 60 + m;
+}
+
+/// 0 (Sunday) .. 6 for "sun", "sunday", "Mon" …; -1 otherwise.
+int parse_weekday(std::string_view text) {
+  static constexpr std::array<std::string_view, 7> k_days = {
+      "sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"};
+  std::string t = to_lower(std::string(trim(text)));
+  for (size_t i = 0; i < k_days.size(); ++i)
+    if (t.size() >= 3 && k_days[i].starts_with(t))
+      return static_cast<int>(i);
+  return -1;
+}
+
+/// A check name fit for URLs, metric labels and alert subjects.
+bool valid_check_name(std::string_view name) {
+  if (name.empty() || name.size() > 64 || !std::isalnum(static_cast<unsigned char>(name[0])))
+    return false;
+  return std::all_of(name.begin(), name.end(), [](char ch) {
+    return std::isalnum(static_cast<unsigned char>(ch)) || ch == '-' || ch == '_' || ch == '.';
+  });
+}
+
+void build_monitor_check(const YAML::Node& node, Config& c, Validator& v) {
+  MonitorCheckConfig check;
+  check.name = std::string(trim(scalar(get(node, "name"))));
+  check.line = node.Mark().line + 1;
+  const std::string where = fmt::format("monitor.checks '{}'", check.name);
+  if (!valid_check_name(check.name))
+    v.add(get(node, "name"), fmt::format("{}: a check's name is 1 to 64 letters, digits, '-', "
+                                         "'_' or '.', starting with a letter or digit",
+                                         where));
+  for (const auto& other : c.monitor.checks)
+    if (other.name == check.name)
+      v.add(get(node, "name"), fmt::format("monitor check name '{}' is used twice", check.name));
+  int kinds = has(node, "url") + has(node, "dns") + has(node, "tls");
+  if (kinds != 1)
+    v.add(node, fmt::format("{} needs exactly one of url (an HTTP check), dns (a DNS question) "
+                            "and tls (a certificate)",
+                            where));
+  // target.scope, and the names of domain: (the domain gate checks them by name already).
+  const auto in_scope = [&](const Url& url) {
+    return std::any_of(c.target.scope.begin(), c.target.scope.end(),
+                       [&](const std::string& e) { return scope_entry_matches(e, url); }) ||
+           std::any_of(c.domain.names.begin(), c.domain.names.end(),
+                       [&](const DomainName& n) { return n.host == url.host; });
+  };
+  if (has(node, "url")) {
+    check.type = MonitorCheckType::http;
+    std::string url = std::string(trim(scalar(get(node, "url"))));
+    if (url.starts_with("/")) {
+      auto joined = resolve_url(c.target.base_url, url);
+      check.url = joined ? *joined : url;
+    } else {
+      auto parsed = parse_url(url);
+      if (!parsed || (parsed->scheme != "http" && parsed->scheme != "https"))
+        v.add(get(node, "url"), fmt::format("{}: url must be a path on the target (/health) or "
+                                            "an http:// or https:// URL",
+                                            where));
+      else if (!in_scope(*parsed))
+        v.add(get(node, "url"),
+              fmt::format("{}: host '{}' is outside target.scope", where, parsed->host));
+      check.url = url;
+    }
+    check.method = to_upper(scalar(get(node, "method"), "GET"));
+    if (check.method != "GET" && check.method != "HEAD")
+      v.add(get(node, "method"), fmt::format("{}: a monitor check repeats its request every "
+                                             "interval, so it only reads: GET or HEAD",
+                                             where));
+    check.as = scalar(get(node, "as"));
+    if (!check.as.empty() && std::none_of(c.accounts.begin(), c.accounts.end(),
+                                          [&](const Account& acc) { return acc.name == check.as; }))
+      v.add(get(node, "as"), fmt::format("{}: as '{}' is no configured account", where, check.as));
+    for (const auto& kv : get(node, "headers"))
+      check.headers[kv.first.Scalar()] = kv.second.Scalar();
+  } else {
+    for (const char* key : {"method", "as", "headers"})
+      if (has(node, key))
+        v.add(get(node, key), fmt::format("{}: {} belongs to url checks only", where, key));
+  }
+  if (has(node, "dns")) {
+    check.type = MonitorCheckType::dns;
+    check.dns_name = host_name(scalar(get(node, "dns")));
+    if (check.dns_name.empty())
+      v.add(get(node, "dns"), fmt::format("{}: dns must be a host name", where));
+    check.dns_type = to_upper(scalar(get(node, "type"), "A"));
+    net::RrType type{};
+    if (!net::parse_rr_type(check.dns_type, type))
+      v.add(get(node, "type"), fmt::format("{}: type '{}' is no DNS record type this tool asks "
+                                           "for (A, AAAA, CNAME, MX, TXT, NS, CAA, SOA)",
+                                           where, check.dns_type));
+  } else if (has(node, "type")) {
+    v.add(get(node, "type"), fmt::format("{}: type belongs to dns checks only", where));
+  }
+  if (has(node, "tls")) {
+    check.type = MonitorCheckType::tls;
+    std::string text = std::string(trim(scalar(get(node, "tls"))));
+    size_t colon = text.rfind(':');
+    std::string host = colon == std::string::npos ? text : text.substr(0, colon);
+    if (colon != std::string::npos) {
+      std::string port = text.substr(colon + 1);
+      char* end = nullptr;
+      long n = std::strtol(port.c_str(), &end, 10);
+      if (port.empty() || *end != '\0' || n < 1 || n > 65535)
+        host.clear();
+      else
+        check.tls_port = static_cast<int>(n);
+    }
+    check.tls_host = host_name(host);
+    auto parsed = parse_url("https://" + check.tls_host + ":" + std::to_string(check.tls_port));
+    if (check.tls_host.empty() || !parsed)
+      v.add(get(node, "tls"), fmt::format("{}: tls must be host or host:port", where));
+    else if (!in_scope(*parsed))
+      v.add(get(node, "tls"),
+            fmt::format("{}: host '{}' is outside target.scope", where, check.tls_host));
+  }
+  if (has(node, "expect")) {
+    const auto& e = get(node, "expect");
+    check.expect = scalar(e);
+    check.expect_line = e.Mark().line + 1;
+    check.expect_column = e.Mark().column + 1;
+  }
+  for (auto [key, out, low, high] : {std::tuple{"interval", &check.interval_ms, 1000LL, 86400000LL},
+                                     std::tuple{"timeout", &check.timeout_ms, 100LL, 120000LL}}) {
+    if (!has(node, key))
+      continue;
+    long long ms = parse_duration_ms(scalar(get(node, key)));
+    if (ms < low || ms > high)
+      v.add(get(node, key),
+            fmt::format("{}: {} must be a duration from {} to {}", where, key,
+                        low == 1000 ? "1s" : "100ms", high == 86400000 ? "24h" : "2m"));
+    else
+      *out = ms;
+  }
+  c.monitor.checks.push_back(std::move(check));
+}
+
+void build_monitor(const YAML::Node& root, Config& c, Validator& v) {
+  if (!has(root, "monitor"))
+    return;
+  const auto& m = get(root, "monitor");
+  auto& mc = c.monitor;
+  mc.present = true;
+  const auto duration = [&](const YAML::Node& parent, const char* key, const char* what,
+                            long long low, long long high, long long& out) {
+    if (!has(parent, key))
+      return;
+    long long ms = parse_duration_ms(scalar(get(parent, key)));
+    if (ms < low || ms > high)
+      v.add(get(parent, key), fmt::format("{} must be a duration from {} ms to {} ms, e.g. 60s "
+                                          "or 5m",
+                                          what, low, high));
+    else
+      out = ms;
+  };
+  duration(m, "interval", "monitor.interval", 1000, 86400000, mc.interval_ms);
+  duration(m, "timeout", "monitor.timeout", 100, 120000, mc.timeout_ms);
+  if (has(m, "checks"))
+    for (const auto& node : get(m, "checks"))
+      build_monitor_check(node, c, v);
+
+  const auto& a = get(m, "alerts");
+  auto& al = mc.alerts;
+  for (auto [key, out] : {std::pair{"failure_threshold", &al.failure_threshold},
+                          std::pair{"success_threshold", &al.success_threshold}})
+    if (has(a, key)) {
+      double n = std::strtod(scalar(get(a, key)).c_str(), nullptr);
+      if (n < 1 || n > 100 || n != std::floor(n))
+        v.add(get(a, key),
+              fmt::format("monitor.alerts.{} must be a whole number from 1 to 100", key));
+      else
+        *out = static_cast<int>(n);
+    }
+  if (has(a, "reminder") && scalar(get(a, "reminder")) != "0")
+    duration(a, "reminder", "monitor.alerts.reminder", 60000, 7LL * 86400000, al.reminder_ms);
+  const auto& slow = get(a, "slow");
+  if (has(a, "slow")) {
+    long long ms = 0;
+    duration(slow, "latency", "monitor.alerts.slow.latency", 1, 600000, ms);
+    al.slow_ms = static_cast<double>(ms);
+    if (!has(slow, "latency"))
+      v.add(slow, "monitor.alerts.slow needs latency: the time over which a check is slow");
+    if (has(slow, "count")) {
+      double n = std::strtod(scalar(get(slow, "count")).c_str(), nullptr);
+      if (n < 1 || n > 100 || n != std::floor(n))
+        v.add(get(slow, "count"), "monitor.alerts.slow.count must be a whole number from 1 to 100");
+      else
+        al.slow_count = static_cast<int>(n);
+    }
+  }
+  const auto& spike = get(a, "spike");
+  if (has(a, "spike")) {
+    if (!has(spike, "share"))
+      v.add(spike, "monitor.alerts.spike needs share: the part of failing checks, e.g. 0.5");
+    else {
+      double share = std::strtod(scalar(get(spike, "share")).c_str(), nullptr);
+      if (!(share > 0 && share <= 1))
+        v.add(get(spike, "share"), "monitor.alerts.spike.share must be above 0 and at most 1");
+      else
+        al.spike_share = share;
+    }
+    duration(spike, "window", "monitor.alerts.spike.window", 10000, 86400000, al.spike_window_ms);
+  }
+  for (auto [key, out] : {std::pair{"webhook", &al.webhook}, std::pair{"slack", &al.slack}})
+    if (has(a, key)) {
+      *out = std::string(trim(scalar(get(a, key))));
+      auto url = parse_url(*out);
+      if (!url || (url->scheme != "http" && url->scheme != "https"))
+        v.add(get(a, key), fmt::format("monitor.alerts.{} must be an http:// or https:// URL (the "
+                                       "value is not shown: it may hold a credential)",
+                                       key));
+    }
+  if (has(a, "email")) {
+    const auto& e = get(a, "email");
+    MonitorEmailConfig email;
+    email.smtp = std::string(trim(scalar(get(e, "smtp"))));
+    size_t colon = email.smtp.rfind(':');
+    if (colon == std::string::npos || colon == 0 ||
+        std::strtol(email.smtp.c_str() + colon + 1, nullptr, 10) <= 0 ||
+        std::strtol(email.smtp.c_str() + colon + 1, nullptr, 10) > 65535)
+      v.add(get(e, "smtp"), "monitor.alerts.email.smtp must be host:port, e.g. "
+                            "smtp.example.com:587");
+    email.tls = to_lower(scalar(get(e, "tls"), "starttls"));
+    if (email.tls != "starttls" && email.tls != "implicit" && email.tls != "none")
+      v.add(get(e, "tls"), "monitor.alerts.email.tls must be starttls, implicit or none");
+    email.username = scalar(get(e, "username"));
+    email.password = scalar(get(e, "password"));
+    if (email.username.empty() != email.password.empty())
+      v.add(e, "monitor.alerts.email needs both username and password, or neither");
+    email.from = std::string(trim(scalar(get(e, "from"))));
+    email.to = strings(get(e, "to"));
+    for (const auto& address : email.to)
+      if (address.find('@') == std::string::npos)
+        v.add(get(e, "to"),
+              fmt::format("monitor.alerts.email.to: '{}' is no e-mail address", address));
+    if (has(e, "to") && email.to.empty())
+      v.add(get(e, "to"), "monitor.alerts.email.to needs at least one address");
+    if (has(e, "from") && email.from.find('@') == std::string::npos)
+      v.add(get(e, "from"), "monitor.alerts.email.from must be an e-mail address");
+    al.email = std::move(email);
+  }
+
+  if (has(m, "maintenance"))
+    for (const auto& node : get(m, "maintenance")) {
+      MonitorMaintenanceConfig w;
+      if (has(node, "weekly")) {
+        w.weekly = true;
+        w.weekday = parse_weekday(scalar(get(node, "weekly")));
+        if (w.weekday < 0)
+          v.add(get(node, "weekly"), "monitor.maintenance.weekly must be a day: sun, mon … sat");
+        w.start_minute = parse_clock_minutes(scalar(get(node, "from")));
+        w.end_minute = parse_clock_minutes(scalar(get(node, "to")));
+        for (auto [key, minute] :
+             {std::pair{"from", w.start_minute}, std::pair{"to", w.end_minute}})
+          if (has(node, key) && minute < 0)
+            v.add(get(node, key), fmt::format("monitor.maintenance.{} of a weekly window is a time "
+                                              "of day in UTC, HH:MM",
+                                              key));
+      } else {
+        auto from = parse_rfc3339_ms(scalar(get(node, "from")));
+        auto to = parse_rfc3339_ms(scalar(get(node, "to")));
+        for (auto [key, value] : {std::pair{"from", from}, std::pair{"to", to}})
+          if (has(node, key) && !value)
+            v.add(get(node, key), fmt::format("monitor.maintenance.{} must be a time like "
+                                              "2026-12-01T02:00:00Z (or weekly: with HH:MM)",
+                                              key));
+        if (from && to) {
+          w.start_ms = *from;
+          w.end_ms = *to;
+          if (*to <= *from)
+            v.add(get(node, "to"), "monitor.maintenance: to must come after from");
+        }
+      }
+      mc.maintenance.push_back(w);
+    }
+
+  const auto& r = get(m, "retention");
+  duration(r, "results", "monitor.retention.results", 3600000LL, 3650LL * 86400000,
+           mc.keep_results_ms);
+  duration(r, "incidents", "monitor.retention.incidents", 3600000LL, 3650LL * 86400000,
+           mc.keep_incidents_ms);
+  if (has(m, "store")) {
+    mc.store = std::string(trim(scalar(get(m, "store"))));
+    if (mc.store.empty())
+      v.add(get(m, "store"), "monitor.store must name a file (relative to the config)");
+  }
+  if (has(m, "listen")) {
+    mc.listen = std::string(trim(scalar(get(m, "listen"))));
+    if (!valid_listen_address(mc.listen))
+      v.add(get(m, "listen"), "monitor.listen must be an address and port, e.g. 127.0.0.1:8099 or "
+                              "[::1]:8099");
+  }
+  mc.title = std::string(trim(scalar(get(m, "title"))));
+  if (has(m, "status_url")) {
+    mc.status_url = std::string(trim(scalar(get(m, "status_url"))));
+    auto url = parse_url(mc.status_url);
+    if (!url || (url->scheme != "http" && url->scheme != "https"))
+      v.add(get(m, "status_url"), "monitor.status_url must be an http:// or https:// URL");
+  }
+  if (has(m, "health")) {
+    mc.health = std::string(trim(scalar(get(m, "health"))));
+    if (!mc.health.starts_with("/"))
+      v.add(get(m, "health"), "monitor.health must be a path on the target, e.g. /api/health");
+  }
+}
+
 void build(const YAML::Node& root, Config& c, Validator& v) {
   const auto& t = get(root, "target");
   c.target.base_url = scalar(get(t, "base_url"));
@@ -1172,6 +1514,7 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   build_email_domain(root, c, v);
   build_edge(root, c, v);
   build_perf(root, c, v);
+  build_monitor(root, c, v);
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

@@ -158,6 +158,88 @@ struct LogsConfig {
   long long wait_ms = 5000; ///< how long the probes' lines may take to appear in the logs
 };
 
+/// What one `monitor.checks` entry watches.
+enum class MonitorCheckType {
+  http, ///< `url`: a request (after the account's login when `as` is set)
+  dns,  ///< `dns`: a question about a name
+  tls,  ///< `tls`: a handshake with host:port and its certificate
+};
+
+/// One `monitor.checks` entry. Its `expect` is kept as text (with its place in the file): the
+/// monitor parses it with analyze::parse_condition, which lies above this layer.
+struct MonitorCheckConfig {
+  std::string name;
+  MonitorCheckType type = MonitorCheckType::http;
+  std::string url;                            ///< http: absolute (paths joined to base_url)
+  std::string method = "GET";                 ///< http
+  std::string as;                             ///< http: the account it signs in as; "": none
+  std::map<std::string, std::string> headers; ///< http: extra request headers
+  std::string dns_name;                       ///< dns: lower case, no trailing dot
+  std::string dns_type = "A";                 ///< dns: the record type asked for
+  std::string tls_host;                       ///< tls: the name the certificate must cover
+  int tls_port = 443;                         ///< tls
+  std::string expect;                         ///< "": the kind's default condition
+  int expect_line = 0;                        ///< where `expect` stands, for its errors
+  int expect_column = 0;
+  long long interval_ms = 0; ///< 0: monitor.interval
+  long long timeout_ms = 0;  ///< 0: monitor.timeout
+  int line = 0;
+};
+
+/// `monitor.alerts.email`: SMTP delivery of alerts.
+struct MonitorEmailConfig {
+  std::string smtp;             ///< host:port
+  std::string tls = "starttls"; ///< starttls, implicit or none
+  std::string username;
+  std::string password;
+  std::string from;
+  std::vector<std::string> to;
+};
+
+/// `monitor.alerts`: when and where the monitor alerts.
+struct MonitorAlertsConfig {
+  int failure_threshold = 3;
+  int success_threshold = 2;
+  long long reminder_ms = 0;          ///< 0: no reminders
+  double slow_ms = 0;                 ///< `slow.latency`; 0: no slow rule
+  int slow_count = 3;                 ///< `slow.count`
+  double spike_share = 0;             ///< `spike.share`; 0: no spike rule
+  long long spike_window_ms = 300000; ///< `spike.window`
+  std::string webhook;                ///< generic JSON POST per alert
+  std::string slack;                  ///< Slack-compatible incoming webhook
+  std::optional<MonitorEmailConfig> email;
+  /// True when some channel is set.
+  bool any_channel() const { return !webhook.empty() || !slack.empty() || email.has_value(); }
+};
+
+/// One `monitor.maintenance` entry: absolute (`from`/`to` in RFC 3339) or weekly (`weekly: sun`,
+/// `from`/`to` as HH:MM, UTC).
+struct MonitorMaintenanceConfig {
+  bool weekly = false;
+  long long start_ms = 0; ///< absolute: epoch ms
+  long long end_ms = 0;
+  int weekday = 0; ///< weekly: 0 Sunday .. 6 Saturday
+  int start_minute = 0;
+  int end_minute = 0;
+};
+
+/// `monitor:`: what `launchgate monitor` checks, how often, where it alerts and keeps history.
+struct MonitorConfig {
+  bool present = false; ///< the section exists
+  long long interval_ms = 60000;
+  long long timeout_ms = 10000;
+  std::vector<MonitorCheckConfig> checks;
+  MonitorAlertsConfig alerts;
+  std::vector<MonitorMaintenanceConfig> maintenance;
+  long long keep_results_ms = 35LL * 24 * 3600 * 1000;
+  long long keep_incidents_ms = 365LL * 24 * 3600 * 1000;
+  std::string store = "monitor.db"; ///< resolved against the config's directory
+  std::string listen;               ///< host:port of the status page; "": none
+  std::string title;                ///< the status page's title; "": base_url's host
+  std::string status_url;           ///< an external monitor's /status.json (observability.uptime)
+  std::string health;               ///< the portal's health endpoint (a path); "": looked for
+};
+
 /// `actions[]`: a core action perf.api-latency puts under load.
 struct ActionConfig {
   std::string name;
@@ -204,6 +286,7 @@ struct Config {
   DomainConfig domain;
   EdgeConfig edge;
   LogsConfig logs;
+  MonitorConfig monitor;
   std::vector<ActionConfig> actions;
   PerfConfig perf;
   std::vector<std::string> pages;

@@ -10,6 +10,7 @@
 #include <array>
 #include <cctype>
 #include <cstdint>
+#include <ctime>
 #include <fmt/format.h>
 
 namespace lg {
@@ -172,6 +173,54 @@ std::string redact(std::string_view secret) {
       c = '?';
   return fmt::format("{}… ({} chars, fp {})", shown, secret.size(),
                      sha256_hex(secret).substr(0, 8));
+}
+
+std::optional<long long> parse_rfc3339_ms(std::string_view text) {
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0, consumed = 0;
+  std::string t(trim(text));
+  if (std::sscanf(t.c_str(), "%4d-%2d-%2dT%2d:%2d%n", &y, &mo, &d, &h, &mi, &consumed) != 5 &&
+      std::sscanf(t.c_str(), "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h, &mi, &consumed) != 5)
+    return std::nullopt;
+  std::string_view rest = std::string_view(t).substr(static_cast<size_t>(consumed));
+  if (rest.size() >= 3 && rest[0] == ':' && std::isdigit(static_cast<unsigned char>(rest[1])) &&
+      std::isdigit(static_cast<unsigned char>(rest[2]))) {
+    sec = (rest[1] - '0') * 10 + (rest[2] - '0');
+    rest.remove_prefix(3);
+    if (!rest.empty() && rest[0] == '.') { // a fraction of a second, not kept
+      rest.remove_prefix(1);
+      size_t digits = 0;
+      while (digits < rest.size() && digits < 9 &&
+             std::isdigit(static_cast<unsigned char>(rest[digits])))
+        ++digits;
+      if (digits == 0)
+        return std::nullopt;
+      rest.remove_prefix(digits);
+    }
+  }
+  long long offset_min = 0;
+  if (rest == "Z" || rest == "z") {
+  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
+    int oh = 0, om = 0;
+    if (std::sscanf(std::string(rest.substr(1)).c_str(), "%2d:%2d", &oh, &om) != 2 || oh > 23 ||
+        om > 59)
+      return std::nullopt;
+    offset_min = (rest[0] == '+' ? 1 : -1) * (oh * 60 + om);
+  } else {
+    return std::nullopt;
+  }
+  if (y < 1970 || y > 9999 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60)
+    return std::nullopt;
+  std::tm tm{};
+  tm.tm_year = y - 1900;
+  tm.tm_mon = mo - 1;
+  tm.tm_mday = d;
+  tm.tm_hour = h;
+  tm.tm_min = mi;
+  tm.tm_sec = sec;
+  time_t epoch = timegm(&tm);
+  if (epoch == static_cast<time_t>(-1))
+    return std::nullopt;
+  return (static_cast<long long>(epoch) - offset_min * 60) * 1000;
 }
 
 } // namespace lg

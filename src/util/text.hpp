@@ -47,4 +47,8 @@ std::optional<std::string> base64url_decode(std::string_view text);
 /// prefix.
 std::string redact(std::string_view secret);
 
+/// "2026-12-01T02:00:00Z", or with an offset ("+01:00"), seconds optional (a fraction is read
+/// past, not kept), in epoch milliseconds; empty when malformed.
+std::optional<long long> parse_rfc3339_ms(std::string_view text);
+
 } // namespace lg

@@ -150,7 +150,7 @@ TEST(Cli, DemoIsNotReadyWithItsPlantedFlawsFailingAndWritesTheHtml) {
                 "access.role-escalation", "access.mass-assignment", "session.cookie-flags",
                 "session.logout", "session.lifetime", "session.reset-token", "session.cors",
                 "session.login-rate-limit", "input.injection", "domain.headers", "secrets.history",
-                "email.spf", "observability.log-leaks"}));
+                "email.spf", "observability.uptime", "observability.log-leaks"}));
   EXPECT_TRUE(report["requests"]["access"].get<int>() > 0) << report["requests"].dump();
   // The committed-secret flaw: in history only (deleted at HEAD), where it first entered.
   for (const auto& c : report["checks"])
@@ -203,9 +203,9 @@ TEST(Cli, HardenedDemoPassesEveryImplementedCheckAndIsIncomplete) {
   // access (6, writes allowed on the demo's own portal), input (4), session (10 of 11: not jwt,
   // the demo's sessions are opaque), domain.headers, the secrets gate (4), the email gate on
   // the hardened demo zone (4 of 5: email.mta-sts skips, its policy host is outside the scope)
-  // perf.lcp (headless Chromium, which scripts/deps.sh installs) and the observability gate's
-  // two log checks (the portal's request log).
-  EXPECT_EQ(passed, 32);
+  // perf.lcp (headless Chromium, which scripts/deps.sh installs) and the observability gate (3:
+  // the short-lived monitor's history and the health route; the portal's request log).
+  EXPECT_EQ(passed, 33);
 }
 
 TEST(Cli, OneRunWritesAllSixFormats) {

@@ -52,8 +52,8 @@ public:
     auto started = m_portal.start(options);
     EXPECT_TRUE(started) << started.error().message;
     setenv("LAUNCHGATE_DEMO_PASSWORD", k_portal_password, 1);
-    auto config =
-        parse_config(app::demo_config_yaml(m_portal.base_url(), "", {"", o.auth, "", ""}), "t", "");
+    auto config = parse_config(
+        app::demo_config_yaml(m_portal.base_url(), "", {"", o.auth, "", "", ""}), "t", "");
     EXPECT_TRUE(config) << config.error().message;
     if (!config)
       return;

@@ -1,7 +1,9 @@
-// The observability gate's log checks against the sample portal, its JSON request log read from
-// the file its stderr goes to: both pass on the hardened portal; logs-bodies fails log-leaks (the
+// The observability gate against the sample portal, its JSON request log read from the file its
+// stderr goes to: every check passes on the hardened portal; logs-bodies fails log-leaks (the
 // canaries, the accounts' passwords and emails in the log), no-request-id and silent-errors fail
-// error-logging. Each run goes through the binary, as a user runs it.
+// error-logging, no-health fails uptime. The monitor runs once (`launchgate monitor --once`)
+// before the audit, as it would have run for days before a launch. Each run goes through the
+// binary, as a user runs it.
 
 #include "integration/test_portal_support.hpp"
 #include "support/test_support.hpp"
@@ -17,9 +19,17 @@ namespace {
 
 const std::string k_bin = LG_LAUNCHGATE_BIN;
 
+/// How the monitor figures before the audit.
+enum class Monitoring {
+  ran,     ///< `monitor --once` wrote its history
+  not_run, ///< monitor: is configured, the monitor never ran
+  absent,  ///< no monitor: section
+};
+
 /// `launchgate audit --only observability` against the portal started with `flaws`: the checks by
 /// id.
-std::map<std::string, nlohmann::json> audit(const std::vector<std::string>& flaws) {
+std::map<std::string, nlohmann::json> audit(const std::vector<std::string>& flaws,
+                                            Monitoring monitoring = Monitoring::ran) {
   portal_test::PortalProcess portal;
   std::vector<std::string> args;
   for (const auto& f : flaws) {
@@ -28,6 +38,14 @@ std::map<std::string, nlohmann::json> audit(const std::vector<std::string>& flaw
   }
   EXPECT_TRUE(portal.start(LG_PORTAL_BIN, args)) << portal.error();
   test::TempDir dir;
+  std::string monitor =
+      monitoring == Monitoring::absent
+          ? ""
+          : "monitor:\n"
+            "  checks:\n"
+            "    - {name: home, url: /, expect: \"status == 200\"}\n"
+            "    - {name: records, as: alice, url: /api/records, expect: \"status == 200\"}\n"
+            "  alerts: {webhook: \"http://127.0.0.1:9/hooks/portal\"}\n";
   dir.write("launchgate.yaml", fmt::format(R"(target: {{base_url: "{}", max_rps: 200}}
 accounts:
   - name: alice
@@ -37,11 +55,16 @@ accounts:
 api: {{openapi: /openapi.json, public: ["/api/health", "/openapi.json", "POST /api/login"],
        admin_only: ["/api/admin/**"]}}
 logs: {{files: ["{}"], error_request: {{path: /api/reports/export}}, wait: 3s}}
-)",
-                                           portal.url(), portal.log_path()));
+{})",
+                                           portal.url(), portal.log_path(), monitor));
+  const std::string cfg = (dir.path() / "launchgate.yaml").string();
+  if (monitoring == Monitoring::ran) {
+    auto once = test::run_command({k_bin, "monitor", "--once", "-c", cfg});
+    EXPECT_EQ(once.code, 0) << once.out << once.err;
+  }
   // alice's session (for logs.error_request) signs her in: with logs-bodies, her password too.
-  auto r = test::run_command({k_bin, "audit", "-c", (dir.path() / "launchgate.yaml").string(),
-                              "--only", "observability", "--format", "json"});
+  auto r =
+      test::run_command({k_bin, "audit", "-c", cfg, "--only", "observability", "--format", "json"});
   portal.stop();
   portal.remove_log();
   EXPECT_TRUE(r.code == 0 || r.code == 1 || r.code == 4) << r.err;
@@ -74,6 +97,34 @@ TEST(ObservabilityGate, TheHardenedPortalLogsEveryFailureAndNoCustomerData) {
       << checks["observability.error-logging"].dump();
   EXPECT_EQ(checks["observability.log-leaks"]["status"], "pass")
       << checks["observability.log-leaks"].dump();
+  const auto& uptime = checks["observability.uptime"];
+  EXPECT_EQ(uptime["status"], "pass") << uptime.dump();
+  EXPECT_NE(uptime["reason"].get<std::string>().find("health /api/health"), std::string::npos)
+      << uptime.dump();
+}
+
+TEST(ObservabilityGate, NoHealthEndpointFailsUptime) {
+  auto checks = audit({"no-health"});
+  const auto& uptime = checks["observability.uptime"];
+  ASSERT_EQ(uptime["status"], "fail") << uptime.dump();
+  ASSERT_EQ(uptime["findings"].size(), 1u) << messages(uptime);
+  EXPECT_NE(messages(uptime).find("the portal has no health endpoint (tried /api/health"),
+            std::string::npos)
+      << messages(uptime);
+}
+
+TEST(ObservabilityGate, AMonitorThatNeverRanOrIsNotConfiguredFailsUptime) {
+  auto never = audit({}, Monitoring::not_run);
+  const auto& a = never["observability.uptime"];
+  ASSERT_EQ(a["status"], "fail") << a.dump();
+  EXPECT_NE(messages(a).find("`launchgate monitor` has not run with this config"),
+            std::string::npos)
+      << messages(a);
+  auto absent = audit({}, Monitoring::absent);
+  const auto& b = absent["observability.uptime"];
+  ASSERT_EQ(b["status"], "fail") << b.dump();
+  EXPECT_NE(messages(b).find("no uptime monitoring is configured"), std::string::npos)
+      << messages(b);
 }
 
 TEST(ObservabilityGate, LoggedBodiesLeakTheCanariesAndThePassword) {

@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <cctype>
+#include <cstdlib>
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <poll.h>
@@ -97,7 +99,22 @@ void LoopbackServer::serve() {
     }
     std::string head;
     char buf[4096];
-    for (int i = 0; i < 100 && head.find("\r\n\r\n") == std::string::npos; ++i) {
+    // The head, then as much of the body as Content-Length announces (webhook receivers read
+    // it), within 100 polls of 50 ms.
+    const auto complete = [&head] {
+      size_t end = head.find("\r\n\r\n");
+      if (end == std::string::npos)
+        return false;
+      std::string lower = head.substr(0, end);
+      for (auto& ch : lower)
+        ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      size_t at = lower.find("\r\ncontent-length:");
+      if (at == std::string::npos)
+        return true;
+      size_t length = std::strtoul(lower.c_str() + at + 17, nullptr, 10);
+      return head.size() >= end + 4 + std::min<size_t>(length, 1 << 20);
+    };
+    for (int i = 0; i < 100 && !complete(); ++i) {
       if (ssl == nullptr || SSL_pending(ssl) == 0) {
         pollfd c{client, POLLIN, 0};
         if (poll(&c, 1, 50) <= 0)

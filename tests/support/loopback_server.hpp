@@ -21,8 +21,9 @@ struct LoopbackTls {
 
 class LoopbackServer {
 public:
-  /// `respond` gets the raw request head and returns the raw response; an empty string means
-  /// "never answer" (the connection stays open until the server stops).
+  /// `respond` gets the raw request (its head, and its body when Content-Length announces one)
+  /// and returns the raw response; an empty string means "never answer" (the connection stays
+  /// open until the server stops).
   explicit LoopbackServer(std::function<std::string(const std::string&)> respond);
   /// The same over TLS with `tls`'s certificate: each connection is a TLS handshake (bounded by
   /// a 2 s socket timeout), then one request. Throws when the files cannot be loaded.

@@ -2,7 +2,9 @@
 // (at most `max_connections`; more are greeted with 421 and closed) reads CRLF or LF lines under a
 // length cap and an idle timeout and feeds them to analyze::SmtpDialogue, which speaks the
 // protocol. Messages are kept in memory, bounded, for net::Mailbox readers. An eventfd that every
-// poll() watches stops all threads at once.
+// poll() watches stops all threads at once. Given a certificate, STARTTLS switches a connection
+// to OpenSSL over the same non-blocking socket (RFC 3207: plain text read past the command is
+// dropped); SMTP AUTH is the dialogue's.
 
 #include "net/impl/smtp_sink.hpp"
 
@@ -12,6 +14,8 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <sys/eventfd.h>
 #include <sys/socket.h>
@@ -24,6 +28,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstring>
+#include <ctime>
 #include <deque>
 #include <fmt/format.h>
 #include <list>
@@ -144,6 +149,30 @@ Expected<Fd> open_listener(const std::string& listen) {
   return fd;
 }
 
+struct SslDeleter {
+  void operator()(SSL* ssl) const { SSL_free(ssl); }
+};
+struct SslCtxDeleter {
+  void operator()(SSL_CTX* ctx) const { SSL_CTX_free(ctx); }
+};
+
+/// The trace line put before a message that came over TLS or after AUTH (RFC 5321 4.4, the
+/// protocol names of RFC 3848), dated now.
+std::string received_line(const analyze::ReceivedMail& mail) {
+  std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  std::array<char, 64> date{};
+  std::strftime(date.data(), date.size(), "%d %b %Y %H:%M:%S +0000", &tm);
+  std::string with =
+      std::string("ESMTP") + (mail.tls ? "S" : "") + (mail.auth_user.empty() ? "" : "A");
+  std::string who =
+      mail.auth_user.empty() ? "" : fmt::format(" (authenticated as {})", mail.auth_user);
+  // The user name came from the client: no CR or LF may reach the header.
+  std::erase_if(who, [](char c) { return c == '\r' || c == '\n'; });
+  return fmt::format("Received: by {} with {}{}; {}\r\n", k_host, with, who, date.data());
+}
+
 struct Kept {
   uint64_t seq = 0;
   MailMessage message;
@@ -159,6 +188,7 @@ bool addressed_to(const MailMessage& message, std::string_view address) {
 
 struct SmtpSink::Impl {
   SmtpSinkOptions options;
+  std::unique_ptr<SSL_CTX, SslCtxDeleter> tls; ///< null: no STARTTLS
   Fd listener;
   Fd wake; ///< an eventfd: written once at stop, readable from then on for every poll()
   int port = 0;
@@ -184,7 +214,11 @@ struct SmtpSink::Impl {
 
   void accept_loop();
   void serve(int fd);
-  bool send_all(int fd, std::string_view text) const;
+  bool send_all(int fd, SSL* ssl, std::string_view text) const;
+  /// Waits for `events` on `fd` (or the stop signal) up to `timeout_ms`; whether they came.
+  bool wait_for(int fd, short events, int timeout_ms) const;
+  /// The TLS handshake after STARTTLS, bounded by the idle timeout; null when it failed.
+  std::unique_ptr<SSL, SslDeleter> handshake(int fd) const;
   void keep(std::vector<analyze::ReceivedMail> mails);
   /// Joins finished connection threads; returns how many are still running.
   size_t reap();
@@ -236,7 +270,47 @@ void SmtpSink::Impl::accept_loop() {
   }
 }
 
-bool SmtpSink::Impl::send_all(int fd, std::string_view text) const {
+bool SmtpSink::Impl::wait_for(int fd, short events, int timeout_ms) const {
+  std::array<pollfd, 2> fds{{{fd, events, 0}, {wake.get(), POLLIN, 0}}};
+  int rc = poll(fds.data(), fds.size(), timeout_ms);
+  return rc > 0 && fds[1].revents == 0;
+}
+
+std::unique_ptr<SSL, SslDeleter> SmtpSink::Impl::handshake(int fd) const {
+  std::unique_ptr<SSL, SslDeleter> ssl(SSL_new(tls.get()));
+  if (!ssl || SSL_set_fd(ssl.get(), fd) != 1)
+    return nullptr;
+  auto deadline = std::chrono::steady_clock::now() + options.idle_timeout;
+  while (true) {
+    ERR_clear_error();
+    int rc = SSL_accept(ssl.get());
+    if (rc == 1)
+      return ssl;
+    int err = SSL_get_error(ssl.get(), rc);
+    if (err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE)
+      return nullptr;
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !wait_for(fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
+                                       static_cast<int>(left.count())))
+      return nullptr;
+  }
+}
+
+bool SmtpSink::Impl::send_all(int fd, SSL* ssl, std::string_view text) const {
+  while (!text.empty() && ssl != nullptr) {
+    ERR_clear_error();
+    int n = SSL_write(ssl, text.data(), static_cast<int>(std::min<size_t>(text.size(), 1 << 20)));
+    if (n > 0) {
+      text.remove_prefix(static_cast<size_t>(n));
+      continue;
+    }
+    int err = SSL_get_error(ssl, n);
+    if ((err != SSL_ERROR_WANT_READ && err != SSL_ERROR_WANT_WRITE) ||
+        !wait_for(fd, err == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT,
+                  static_cast<int>(options.idle_timeout.count())))
+      return false;
+  }
   while (!text.empty()) {
     ssize_t n = send(fd, text.data(), text.size(), MSG_NOSIGNAL);
     if (n > 0) {
@@ -258,7 +332,12 @@ bool SmtpSink::Impl::send_all(int fd, std::string_view text) const {
 void SmtpSink::Impl::serve(int raw_fd) {
   Fd fd(raw_fd);
   analyze::SmtpDialogue dialogue(static_cast<size_t>(options.max_message_bytes), k_host);
-  if (!send_all(fd.get(), dialogue.greeting()))
+  if (tls)
+    dialogue.offer_starttls();
+  if (!options.auth_username.empty())
+    dialogue.require_auth(options.auth_username, options.auth_password);
+  std::unique_ptr<SSL, SslDeleter> ssl; // set once STARTTLS succeeded
+  if (!send_all(fd.get(), nullptr, dialogue.greeting()))
     return;
   std::string buffer;
   std::array<char, 16384> chunk{};
@@ -272,32 +351,60 @@ void SmtpSink::Impl::serve(int raw_fd) {
       start = nl + 1;
       auto reply = dialogue.feed(line);
       keep(dialogue.take());
-      if (!reply.text.empty() && !send_all(fd.get(), reply.text))
+      if (!reply.text.empty() && !send_all(fd.get(), ssl.get(), reply.text))
         return false;
       if (reply.close)
         return false;
+      if (reply.start_tls) {
+        buffer.clear(); // RFC 3207 5: what came in plain text after STARTTLS is not heeded
+        ssl = handshake(fd.get());
+        if (!ssl)
+          return false;
+        dialogue.tls_started();
+        return true;
+      }
     }
     buffer.erase(0, start);
     if (buffer.size() > k_max_line_bytes) {
-      send_all(fd.get(), "500 5.5.2 line too long, closing\r\n");
+      send_all(fd.get(), ssl.get(), "500 5.5.2 line too long, closing\r\n");
       return false;
     }
     return true;
   };
   while (true) {
+    // Bytes OpenSSL already decrypted make no socket readable: read them without waiting.
+    bool pending = ssl && SSL_pending(ssl.get()) > 0;
     std::array<pollfd, 2> fds{{{fd.get(), POLLIN, 0}, {wake.get(), POLLIN, 0}}};
-    int rc = poll(fds.data(), fds.size(), static_cast<int>(options.idle_timeout.count()));
+    int rc =
+        pending ? 1 : poll(fds.data(), fds.size(), static_cast<int>(options.idle_timeout.count()));
     if (rc < 0 && errno == EINTR)
       continue;
     if (rc < 0)
       return;
     if (fds[1].revents != 0) {
-      send_all(fd.get(), "421 4.3.0 the sink is stopping, closing\r\n");
+      send_all(fd.get(), ssl.get(), "421 4.3.0 the sink is stopping, closing\r\n");
       return;
     }
     if (rc == 0) {
-      send_all(fd.get(), "421 4.4.2 idle for too long, closing\r\n");
+      send_all(fd.get(), ssl.get(), "421 4.4.2 idle for too long, closing\r\n");
       return;
+    }
+    if (ssl) {
+      ERR_clear_error();
+      int got = SSL_read(ssl.get(), chunk.data(), static_cast<int>(chunk.size()));
+      if (got <= 0) {
+        int err = SSL_get_error(ssl.get(), got);
+        if (err == SSL_ERROR_WANT_READ)
+          continue;
+        if (err == SSL_ERROR_WANT_WRITE &&
+            wait_for(fd.get(), POLLOUT, static_cast<int>(options.idle_timeout.count())))
+          continue;
+        return;
+      }
+      buffer.append(chunk.data(), static_cast<size_t>(got));
+      if (!answer_lines())
+        return;
+      continue;
     }
     ssize_t n = recv(fd.get(), chunk.data(), chunk.size(), 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
@@ -312,6 +419,8 @@ void SmtpSink::Impl::serve(int raw_fd) {
 
 void SmtpSink::Impl::keep(std::vector<analyze::ReceivedMail> mails) {
   for (auto& mail : mails) {
+    if (mail.tls || !mail.auth_user.empty())
+      mail.data.insert(0, received_line(mail));
     MailMessage message{std::move(mail.mail_from), std::move(mail.rcpt_to), std::move(mail.data)};
     if (options.on_message) {
       std::lock_guard lock(callback_mutex);
@@ -351,6 +460,21 @@ Expected<std::unique_ptr<SmtpSink>> SmtpSink::start(const std::string& listen,
     return unexpected(ErrorKind::config,
                       fmt::format("{}: the sink's limits must be positive", listen));
   auto impl = std::make_unique<Impl>();
+  if (!options.tls_cert_file.empty() || !options.tls_key_file.empty()) {
+    impl->tls.reset(SSL_CTX_new(TLS_server_method()));
+    if (!impl->tls)
+      return unexpected(ErrorKind::internal, "SSL_CTX_new failed");
+    SSL_CTX_set_min_proto_version(impl->tls.get(), TLS1_2_VERSION);
+    if (SSL_CTX_use_certificate_chain_file(impl->tls.get(), options.tls_cert_file.c_str()) != 1 ||
+        SSL_CTX_use_PrivateKey_file(impl->tls.get(), options.tls_key_file.c_str(),
+                                    SSL_FILETYPE_PEM) != 1 ||
+        SSL_CTX_check_private_key(impl->tls.get()) != 1) {
+      ERR_clear_error();
+      return unexpected(ErrorKind::config,
+                        fmt::format("{}: cannot use the TLS certificate {} with the key {}", listen,
+                                    options.tls_cert_file, options.tls_key_file));
+    }
+  }
   impl->options = std::move(options);
   impl->listener = LG_TRY(open_listener(listen));
   impl->wake = Fd(eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
