@@ -1,7 +1,7 @@
-// Fuzzes gzip decompression (secrets/gzip) with a 1 MiB output cap and small chunks, checking
+// Fuzzes gzip decompression (util/gzip) with a 1 MiB output cap and small chunks, checking
 // that the sink never sees more than the cap or an over-long chunk.
 
-#include "secrets/gzip.hpp"
+#include "util/gzip.hpp"
 
 #include <cstdint>
 #include <string_view>
@@ -10,9 +10,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   constexpr unsigned long long k_cap = 1 << 20;
   constexpr size_t k_chunk = 4096;
   std::string_view in(reinterpret_cast<const char*>(data), size);
-  (void)lg::secrets::looks_gzip(in);
+  (void)lg::looks_gzip(in);
   unsigned long long seen = 0;
-  auto r = lg::secrets::gunzip(
+  auto r = lg::gunzip(
       in,
       [&](std::string_view chunk) {
         if (chunk.empty() || chunk.size() > k_chunk)

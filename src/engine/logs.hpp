@@ -1,6 +1,6 @@
 #pragma once
-// The portal's logs as the config's `logs:` section names them: files (shell globs; plain text,
-// rotated `.gz` archives left to secrets.logs) and a command whose output is the log
+// The portal's logs as the config's `logs:` section names them: files (shell globs, or folders of
+// rotated files; plain text or gzip archives) and a command whose output is the log
 // (`journalctl -u portal -o cat --since -10min`, `kubectl logs deploy/portal --since=10m`). The
 // observability checks mark where the files end, send their probes, then read what was written
 // since; the command is simply run again (its own --since bounds it). Everything read is capped.
@@ -50,11 +50,13 @@ public:
   static LogTail mark(const LogSources& sources);
 
   /// The lines written since mark(): each file from its marked end (from its start when it is
-  /// new or shorter than it was: rotated), and the command's whole output (run with /bin/sh -c,
-  /// stopped after 60 s). Lines of the last 64 MiB of each source at most.
+  /// new or shorter than it was: rotated), a gzip archive whole when it is new (a rotation that
+  /// compressed at once), and the command's whole output (run with /bin/sh -c, stopped after
+  /// 60 s). Lines of the last 64 MiB of each source at most (the first 64 MiB of an archive).
   LogRead since_mark() const;
 
-  /// The whole of each source (the last 64 MiB of each file): what the logs hold now.
+  /// The whole of each source (the last 64 MiB of each file, archives decompressed): what the
+  /// logs hold now.
   LogRead everything() const;
 
 private:

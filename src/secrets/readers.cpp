@@ -4,7 +4,7 @@
 
 #include "secrets/readers.hpp"
 
-#include "secrets/gzip.hpp"
+#include "util/gzip.hpp"
 #include "secrets/sourcemap.hpp"
 
 #include <algorithm>

@@ -1,7 +1,7 @@
 // gzip: round trips in small chunks, multi-member files, truncated and corrupt input with the
 // offset in the message, the output cap (zip bombs), an early stop by the sink.
 
-#include "secrets/gzip.hpp"
+#include "util/gzip.hpp"
 
 #include <gtest/gtest.h>
 #include <zlib.h>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-namespace lg::secrets {
+namespace lg {
 namespace {
 
 // One gzip member of `text`, as `gzip -n` would write it.
@@ -196,4 +196,4 @@ TEST(Gzip, LooksGzip) {
 }
 
 } // namespace
-} // namespace lg::secrets
+} // namespace lg

@@ -13,7 +13,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <fstream>
+
+#include <zlib.h>
 
 namespace lg::checks {
 namespace {
@@ -220,6 +223,42 @@ TEST(LogLines, WhatWasWrittenSinceTheMarkAndARotatedFileFromItsStart) {
   EXPECT_EQ(lines, (std::vector<std::string>{"new one", "new two", "fresh", "a new file"}));
   EXPECT_EQ(read.files, 3u);
   EXPECT_EQ(tail.everything().lines.size(), 6u);
+}
+
+/// Writes `text` to `path` gzip-compressed.
+void write_gz(const std::filesystem::path& path, const std::string& text) {
+  gzFile gz = gzopen(path.c_str(), "wb");
+  ASSERT_NE(gz, nullptr);
+  ASSERT_EQ(gzwrite(gz, text.data(), static_cast<unsigned>(text.size())),
+            static_cast<int>(text.size()));
+  gzclose(gz);
+}
+
+TEST(LogLines, AFolderOfRotatedFilesIsReadArchivesIncluded) {
+  test::TempDir dir;
+  auto live = dir.write("portal.log", "kept 1\n");
+  write_gz(dir.path() / "portal.log.1.gz", "archived 1\narchived 2\n");
+  dir.write(".hidden", "not a log\n");
+  engine::LogSources sources;
+  sources.patterns = {dir.path().string()}; // the folder itself
+  auto tail = engine::LogTail::mark(sources);
+  // A rotation that compresses at once: the live file's lines move into a new archive.
+  write_gz(dir.path() / "portal.log.2.gz", "kept 1\nwritten after the mark\n");
+  std::ofstream(live, std::ios::trunc) << "fresh\n";
+  auto read = tail.since_mark();
+  std::vector<std::string> lines;
+  for (const auto& l : read.lines)
+    lines.push_back(l.text);
+  EXPECT_EQ(lines, (std::vector<std::string>{"fresh", "kept 1", "written after the mark"}));
+  EXPECT_TRUE(read.notes.empty()) << read.notes[0];
+  auto all = tail.everything();
+  EXPECT_EQ(all.files, 3u);
+  EXPECT_EQ(all.lines.size(), 5u);
+  // A corrupt archive is a note, not a failure.
+  dir.write("portal.log.3.gz", std::string("\x1f\x8b\x08\x00garbage", 12));
+  all = tail.everything();
+  ASSERT_EQ(all.notes.size(), 1u);
+  EXPECT_TRUE(has(all.notes[0], "portal.log.3.gz")) << all.notes[0];
 }
 
 TEST(LogLines, TheCommandIsReadAndItsFailureIsANote) {

@@ -1,6 +1,6 @@
 #pragma once
-// gzip decompression for the secrets gate (rotated logs are often .gz), streaming into a sink
-// with bounded memory and an output cap against decompression bombs.
+// gzip decompression (rotated logs are often .gz: the secrets gate and engine/logs read them),
+// streaming into a sink with bounded memory and an output cap against decompression bombs.
 
 #include "util/expected.hpp"
 
@@ -8,7 +8,7 @@
 #include <functional>
 #include <string_view>
 
-namespace lg::secrets {
+namespace lg {
 
 /// Decompresses gzip `data` (RFC 1952), every member of a multi-member file in turn as
 /// `gzip -d` does, and hands the output to `sink` in chunks of at most `chunk_bytes` (clamped
@@ -25,4 +25,4 @@ Expected<unsigned long long> gunzip(std::string_view data,
 /// True when `data` starts with the gzip magic bytes 1f 8b.
 bool looks_gzip(std::string_view data);
 
-} // namespace lg::secrets
+} // namespace lg

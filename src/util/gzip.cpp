@@ -2,7 +2,7 @@
 // (inflateReset at each Z_STREAM_END while input remains), output handed to a sink one chunk
 // at a time, with a cap on the total so a small bomb cannot expand without bound.
 
-#include "secrets/gzip.hpp"
+#include "util/gzip.hpp"
 
 #include <fmt/format.h>
 #include <zlib.h>
@@ -11,7 +11,7 @@
 #include <climits>
 #include <vector>
 
-namespace lg::secrets {
+namespace lg {
 
 namespace {
 
@@ -119,4 +119,4 @@ Expected<unsigned long long> gunzip(std::string_view data,
   }
 }
 
-} // namespace lg::secrets
+} // namespace lg
