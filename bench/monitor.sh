@@ -128,16 +128,17 @@ for r in $(seq "$runs"); do
     t0=$(cpu_ticks "$bpid") start=$(date +%s.%N) sent=0
     end=$(python3 -c "print($start + $seconds)")
     next=$start
+    curls=()
     while python3 -c "import sys; sys.exit(0 if $next < $end else 1)"; do
       for i in $(seq 17); do
         curl -s -o /dev/null "http://127.0.0.1:$bp/probe?module=http_2xx&target=$url/%3Fcheck%3D$i" &
+        curls+=($!)
       done
       sent=$((sent + 17))
       next=$(python3 -c "print($next + 1)")
       sleep "$(python3 -c "import time; print(max(0, $next - time.time()))")"
     done
-    wait_curls=$(jobs -p | grep -v "^$bpid$" || true)
-    [[ -n $wait_curls ]] && wait $wait_curls 2>/dev/null || true
+    wait "${curls[@]}" 2>/dev/null || true
     stop=$(date +%s.%N)
     t1=$(cpu_ticks "$bpid") m=$(hwm_kib "$bpid")
     kill "$bpid"; wait "$bpid" 2>/dev/null || true

@@ -66,9 +66,27 @@ auth:                              # the session gate's flows; {…} are filled 
 # mail: {smtp_sink: 127.0.0.1:2525}
 # mail: {command: "curl -s https://inbox.example.com/api/latest?to=$1"}
 
-pages: [/]                         # key pages: headers, and later LCP
+pages: [/]                         # key pages: headers and LCP
 
-# Sections read by gates still being built (see docs/config.md):
+# The portal's logs, for the observability gate (a file, a folder of rotated files, or a command).
+# logs: {files: [/var/log/portal/], error_request: {path: /api/reports/export}}
+# logs: {command: "journalctl -u portal -o cat --since -10min"}
+
+# What `launchgate monitor` watches; observability.uptime reads its history (docs/monitor.md).
+# monitor:
+#   interval: 60s
+#   checks:
+#     - {name: home, url: /, expect: "status == 200 && latency < 800ms"}
+#     - {name: records, as: alice, url: /records, expect: "status == 200"}
+#     - {name: health, url: /api/health, expect: 'json $.database == "ok"'}
+#   alerts:
+#     webhook: "${ALERT_WEBHOOK_URL}"
+#     email: {smtp: "smtp.example.com:587", username: alerts, password: "${SMTP_PASSWORD}",
+#             from: monitor@example.com, to: [ops@example.com]}
+#   store: monitor.db
+#   listen: 127.0.0.1:8099
+
+# More sections (see docs/config.md):
 # domain: {names: [portal.example.com]}
 # email: {domain: example.com, dkim_selectors: [s1]}
 # secrets: {paths: [.], history: true}

@@ -7,6 +7,7 @@
 #include "app/cmd_email.hpp"
 #include "app/commands.hpp"
 #include "launchgate/version.hpp"
+#include "monitor/runner.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -240,6 +241,13 @@ int dispatch(int argc, char** argv) {
       fmt::print(stderr, "{}\n", config.error().message);
       return k_usage;
     }
+    // The monitor's expect conditions are parsed above the config layer: a mistake in one is a
+    // config error for the audit too.
+    if (!config->monitor.checks.empty())
+      if (auto plan = monitor::make_plan(*config); !plan) {
+        fmt::print(stderr, "{}\n", plan.error().message);
+        return k_usage;
+      }
     return run_audit(*config, std::get<AuditOptions>(built));
   }
   for (const auto& command : email_commands)

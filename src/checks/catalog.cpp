@@ -403,15 +403,16 @@ std::vector<CheckMeta> build_catalog() {
           .id = "deploy.config",
           .gate = "deploy",
           .severity = Severity::high,
-          .title = "Production configuration comes from the environment, is complete and has "
-                   "debug off",
-          .summary = "Looks for committed environment files, debug and placeholder settings in "
-                     "the deploy configuration, and debug endpoints on the target",
-          .fix = "Read configuration from environment variables or a secrets manager, fail at "
-                 "startup when a required value is missing, switch debug and verbose errors off in "
-                 "production, and keep .env files out of the repository.",
+          .title = "Every environment variable the code reads is documented, and staging and "
+                   "production set the same ones",
+          .summary = "Compares the variables the code reads (process.env, os.environ, getenv, "
+                     "ENV[...], Spring and Compose ${X}) with .env.example and the docs, scans "
+                     "the example for real secrets and compares the staging and production keys",
+          .fix = "List every variable the code reads in .env.example with a placeholder value "
+                 "(never a real key: rotate any that was committed), drop the ones nothing reads, "
+                 "and give staging and production the same set of keys.",
           .effort_hours = 2,
-          .references = {"OWASP API8:2023", "ASVS 14.3.2", "CWE-489"},
+          .references = {"OWASP API8:2023", "ASVS 2.10.4", "CWE-798"},
       },
       {
           .id = "deploy.handover",

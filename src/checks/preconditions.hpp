@@ -1,6 +1,6 @@
 #pragma once
-// What the email, domain and edge checks need before they can look at anything, as the skip
-// result each returns when it is missing.
+// What the email, domain, edge and deploy checks need before they can look at anything, as the
+// skip (or error) result each returns when it is missing.
 
 #include "engine/context.hpp"
 
@@ -13,5 +13,8 @@ std::optional<CheckResult> needs_email_domain(engine::Context& context, const Ch
 
 /// A "not configured" skip when domain.names or a DNS source is missing.
 std::optional<CheckResult> needs_domain_names(engine::Context& context, const CheckMeta& meta);
+
+/// A "not configured" skip without a `deploy:` section, an error when deploy.repo is not a folder.
+std::optional<CheckResult> needs_deploy_repo(engine::Context& context, const CheckMeta& meta);
 
 } // namespace lg::checks

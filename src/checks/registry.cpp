@@ -37,6 +37,8 @@ const std::vector<Implementation>& implementations() {
       {"secrets.history", run_secrets_history},
       {"secrets.build", run_secrets_build},
       {"secrets.logs", run_secrets_logs},
+      {"deploy.pinned-deps", run_deploy_pinned_deps},
+      {"deploy.config", run_deploy_config},
       {"email.spf", run_email_spf},
       {"email.dkim", run_email_dkim},
       {"email.dmarc", run_email_dmarc},

@@ -75,6 +75,8 @@ CheckResult run_secrets_tree(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_history(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_build(engine::Context& context, const CheckMeta& meta);
 CheckResult run_secrets_logs(engine::Context& context, const CheckMeta& meta);
+CheckResult run_deploy_pinned_deps(engine::Context& context, const CheckMeta& meta);
+CheckResult run_deploy_config(engine::Context& context, const CheckMeta& meta);
 CheckResult run_observability_uptime(engine::Context& context, const CheckMeta& meta);
 CheckResult run_observability_error_logging(engine::Context& context, const CheckMeta& meta);
 CheckResult run_observability_log_leaks(engine::Context& context, const CheckMeta& meta);

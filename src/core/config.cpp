@@ -252,10 +252,22 @@ const std::vector<Key>& schema() {
        {{"repo", Kind::string},
         {"build", Kind::string},
         {"test", Kind::string},
-        {"rollback", Kind::string}}},
+        {"migrate", Kind::string},
+        {"rollback", Kind::string},
+        {"run_rollback", Kind::boolean},
+        {"env", Kind::string_list},
+        {"env_files", Kind::string_list},
+        {"env_example", Kind::string},
+        {"staging_env", Kind::string},
+        {"production_env", Kind::string},
+        {"timeout", Kind::string}}},
       {"handover",
        Kind::map,
-       {{"owners", Kind::string_list}, {"approver", Kind::string}, {"support", Kind::string}}},
+       {{"owners", Kind::string_list},
+        {"approver", Kind::string},
+        {"support", Kind::string},
+        {"secrets", Kind::string},
+        {"notes", Kind::string}}},
   };
   return k_keys;
 }
@@ -1336,6 +1348,50 @@ void build_monitor(const YAML::Node& root, Config& c, Validator& v) {
   }
 }
 
+void build_deploy(const YAML::Node& root, Config& c, Validator& v) {
+  const auto& d = get(root, "deploy");
+  auto& dc = c.deploy;
+  dc.present = has(root, "deploy");
+  dc.repo = std::string(trim(scalar(get(d, "repo"), ".")));
+  for (auto [key, out] : {std::pair{"build", &dc.build}, std::pair{"test", &dc.test},
+                          std::pair{"migrate", &dc.migrate}, std::pair{"rollback", &dc.rollback}})
+    if (has(d, key)) {
+      *out = std::string(trim(scalar(get(d, key))));
+      if (out->empty())
+        v.add(get(d, key), fmt::format("deploy.{} must be a command, or be left out", key));
+    }
+  dc.run_rollback = scalar(get(d, "run_rollback")) == "true";
+  if (dc.run_rollback && dc.rollback.empty())
+    v.add(get(d, "run_rollback"), "deploy.run_rollback needs deploy.rollback: the command to run "
+                                  "(in its dry-run form)");
+  dc.env = strings(get(d, "env"));
+  if (has(d, "env"))
+    for (const auto& item : get(d, "env")) {
+      const std::string name = item.Scalar();
+      if (name.empty() || !std::all_of(name.begin(), name.end(), [](char ch) {
+            return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
+          }))
+        v.add(item, fmt::format("deploy.env: '{}' is no environment variable name", name));
+    }
+  dc.env_files = strings(get(d, "env_files"));
+  dc.env_example = std::string(trim(scalar(get(d, "env_example"))));
+  dc.staging_env = std::string(trim(scalar(get(d, "staging_env"))));
+  dc.production_env = std::string(trim(scalar(get(d, "production_env"))));
+  if (has(d, "timeout")) {
+    long long ms = parse_duration_ms(scalar(get(d, "timeout")));
+    if (ms < 1000 || ms > 6LL * 3600 * 1000)
+      v.add(get(d, "timeout"), "deploy.timeout must be a duration from 1s to 6h, e.g. 15m");
+    else
+      dc.timeout_ms = ms;
+  }
+  const auto& h = get(root, "handover");
+  c.handover.owners = strings(get(h, "owners"));
+  c.handover.approver = std::string(trim(scalar(get(h, "approver"))));
+  c.handover.support = std::string(trim(scalar(get(h, "support"))));
+  c.handover.secrets = std::string(trim(scalar(get(h, "secrets"))));
+  c.handover.notes = std::string(trim(scalar(get(h, "notes"))));
+}
+
 void build(const YAML::Node& root, Config& c, Validator& v) {
   const auto& t = get(root, "target");
   c.target.base_url = scalar(get(t, "base_url"));
@@ -1515,6 +1571,7 @@ void build(const YAML::Node& root, Config& c, Validator& v) {
   build_edge(root, c, v);
   build_perf(root, c, v);
   build_monitor(root, c, v);
+  build_deploy(root, c, v);
 
   c.pages = strings(get(root, "pages"));
   c.raw = to_json(root);

@@ -240,6 +240,33 @@ struct MonitorConfig {
   std::string health;               ///< the portal's health endpoint (a path); "": looked for
 };
 
+/// `deploy:`: the repository and how it is built, tested, migrated and rolled back. Every key is
+/// optional: the deploy checks detect what they can and say what they could not.
+struct DeployConfig {
+  bool present = false;               ///< the section exists
+  std::string repo = ".";             ///< the repository, relative to the config
+  std::string build;                  ///< the build command, run with /bin/sh -c in a fresh clone
+  std::string test;                   ///< the test command, run after the build
+  std::string migrate;                ///< the command that applies database migrations
+  std::string rollback;               ///< the rollback command (its dry-run form when run_rollback)
+  bool run_rollback = false;          ///< deploy.rollback may run `rollback`
+  std::vector<std::string> env;       ///< variables passed to the clean build besides PATH…
+  std::vector<std::string> env_files; ///< env files of the deploy (relative to the repo)
+  std::string env_example;            ///< the documented variables; "": .env.example found
+  std::string staging_env;            ///< staging's variables (an env file)
+  std::string production_env;         ///< production's variables (an env file)
+  long long timeout_ms = 20LL * 60 * 1000; ///< each command's time limit
+};
+
+/// `handover:`: who owns the portal after launch.
+struct HandoverConfig {
+  std::vector<std::string> owners; ///< who runs it
+  std::string approver;            ///< who approves production changes
+  std::string support;             ///< where users' problems go
+  std::string secrets;             ///< where the secrets live (a vault, a password manager)
+  std::string notes;               ///< anything else the next person must know
+};
+
 /// `actions[]`: a core action perf.api-latency puts under load.
 struct ActionConfig {
   std::string name;
@@ -287,6 +314,8 @@ struct Config {
   EdgeConfig edge;
   LogsConfig logs;
   MonitorConfig monitor;
+  DeployConfig deploy;
+  HandoverConfig handover;
   std::vector<ActionConfig> actions;
   PerfConfig perf;
   std::vector<std::string> pages;

@@ -340,6 +340,10 @@ Expected<MonitorStore> MonitorStore::open(const std::string& path) {
   }
   LG_TRY_VOID(impl->exec("PRAGMA synchronous=NORMAL"));
   LG_TRY_VOID(impl->exec("PRAGMA journal_size_limit=16777216"));
+  // A small page cache: the writes touch only the newest pages, and the status page's range
+  // scans are served from the OS's file cache. SQLite's default (2 MiB) would grow the monitor's
+  // memory for days as the file grows (bench/README.md, the monitor's memory over a week).
+  LG_TRY_VOID(impl->exec("PRAGMA cache_size=-64"));
   LG_TRY_VOID(impl->init_schema(path));
   return MonitorStore(std::move(impl));
 }

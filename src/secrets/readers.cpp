@@ -4,8 +4,8 @@
 
 #include "secrets/readers.hpp"
 
-#include "util/gzip.hpp"
 #include "secrets/sourcemap.hpp"
+#include "util/gzip.hpp"
 
 #include <algorithm>
 #include <filesystem>

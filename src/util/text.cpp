@@ -223,4 +223,16 @@ std::optional<long long> parse_rfc3339_ms(std::string_view text) {
   return (static_cast<long long>(epoch) - offset_min * 60) * 1000;
 }
 
+size_t LineCounter::at(size_t pos) {
+  pos = std::min(pos, m_text.size());
+  if (pos < m_pos) {
+    m_pos = 0;
+    m_line = 1;
+  }
+  for (; m_pos < pos; ++m_pos)
+    if (m_text[m_pos] == '\n')
+      ++m_line;
+  return m_line;
+}
+
 } // namespace lg

@@ -51,4 +51,17 @@ std::string redact(std::string_view secret);
 /// past, not kept), in epoch milliseconds; empty when malformed.
 std::optional<long long> parse_rfc3339_ms(std::string_view text);
 
+/// The 1-based line number of positions in one text, counted as they come: cheap while positions
+/// move forward, recounted from the start when one goes back. The text must outlive it.
+class LineCounter {
+public:
+  explicit LineCounter(std::string_view text) : m_text(text) {}
+  size_t at(size_t pos);
+
+private:
+  std::string_view m_text;
+  size_t m_pos = 0;
+  size_t m_line = 1;
+};
+
 } // namespace lg

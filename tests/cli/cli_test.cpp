@@ -1,6 +1,7 @@
 // The command line, one behaviour per case: arguments in, exit code and a line or two out.
 
 #include "app/commands.hpp"
+#include "monitor/runner.hpp"
 #include "support/test_support.hpp"
 
 #include <gtest/gtest.h>
@@ -130,6 +131,25 @@ TEST(Cli, InitWritesAStarterThatLoadsAndNeverOverwrites) {
   auto config = load_config((dir.path() / "launchgate.yaml").string());
   EXPECT_TRUE(config) << config.error().message;
   EXPECT_EQ(config->accounts.size(), 3u);
+  // Its commented monitor section is valid too, once uncommented.
+  std::string text = app::starter_config();
+  size_t from = text.find("# monitor:");
+  size_t to = text.find('\n', text.find("#   listen:"));
+  ASSERT_NE(from, std::string::npos);
+  ASSERT_NE(to, std::string::npos);
+  std::string block = text.substr(from, to - from + 1);
+  std::string uncommented;
+  for (size_t at = 0; at < block.size();) {
+    size_t end = block.find('\n', at);
+    uncommented += block.substr(at + 2, end - at - 2) + "\n";
+    at = end + 1;
+  }
+  setenv("ALERT_WEBHOOK_URL", "https://hooks.example.com/x", 1);
+  setenv("SMTP_PASSWORD", "s", 1);
+  auto with_monitor = parse_config(text.substr(0, from) + uncommented, "starter", "");
+  ASSERT_TRUE(with_monitor) << with_monitor.error().message;
+  EXPECT_EQ(with_monitor->monitor.checks.size(), 3u);
+  EXPECT_TRUE(monitor::make_plan(*with_monitor)) << uncommented;
 }
 
 TEST(Cli, DemoIsNotReadyWithItsPlantedFlawsFailingAndWritesTheHtml) {

@@ -307,6 +307,10 @@ TEST(MonitorDaemon, ABrokenConfigIsAClearErrorWithExitTwo) {
   EXPECT_EQ(r.code, 2) << r.out << r.err;
   EXPECT_NE(r.err.find("launchgate.yaml:4:"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("expect: column"), std::string::npos) << r.err;
+  // The audit reads the same section: the same error, before anything is sent.
+  r = test::run_command({k_bin, "audit", "-c", (dir.path() / "launchgate.yaml").string()});
+  EXPECT_EQ(r.code, 2) << r.out << r.err;
+  EXPECT_NE(r.err.find("expect: column"), std::string::npos) << r.err;
 }
 
 } // namespace

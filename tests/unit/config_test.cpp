@@ -501,3 +501,57 @@ TEST(Config, BadActionsAreNamedWithTheirLine) {
 
 } // namespace
 } // namespace lg
+
+namespace lg {
+namespace {
+
+TEST(Config, DeployAndHandoverAreReadWithTheirDefaults) {
+  auto c = parse_config(R"(target: {base_url: "http://127.0.0.1:8080"}
+deploy:
+  repo: ../portal
+  build: make build
+  test: make test
+  migrate: npm run migrate
+  rollback: make rollback DRY_RUN=1
+  run_rollback: true
+  env: [DATABASE_URL, STRIPE_KEY]
+  env_example: config/.env.example
+  staging_env: deploy/staging.env
+  production_env: deploy/production.env
+  timeout: 10m
+handover: {owners: [ops@example.com], approver: cto@example.com, support: help@example.com,
+           secrets: "1Password vault Portal"}
+)",
+                        "lg.yaml", "/srv/ops");
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_TRUE(c->deploy.present);
+  EXPECT_EQ(c->resolve_path(c->deploy.repo), "/srv/portal");
+  EXPECT_EQ(c->deploy.migrate, "npm run migrate");
+  EXPECT_TRUE(c->deploy.run_rollback);
+  EXPECT_EQ(c->deploy.env, (std::vector<std::string>{"DATABASE_URL", "STRIPE_KEY"}));
+  EXPECT_EQ(c->deploy.timeout_ms, 600000);
+  EXPECT_EQ(c->handover.owners, std::vector<std::string>{"ops@example.com"});
+  EXPECT_EQ(c->handover.secrets, "1Password vault Portal");
+
+  auto bare = parse_config("target: {base_url: \"http://x.test\"}\n", "lg.yaml", "");
+  ASSERT_TRUE(bare);
+  EXPECT_FALSE(bare->deploy.present);
+  EXPECT_EQ(bare->deploy.repo, ".");
+  EXPECT_EQ(bare->deploy.timeout_ms, 20 * 60 * 1000);
+}
+
+TEST(Config, DeployMistakesAreReported) {
+  auto c = parse_config("target: {base_url: \"http://x.test\"}\n"
+                        "deploy: {build: \"\", run_rollback: true, env: [\"NOT A NAME\"], "
+                        "timeout: 1ms}\n",
+                        "lg.yaml", "");
+  ASSERT_FALSE(c);
+  const auto& text = c.error().message;
+  EXPECT_NE(text.find("deploy.build must be a command"), std::string::npos) << text;
+  EXPECT_NE(text.find("deploy.run_rollback needs deploy.rollback"), std::string::npos) << text;
+  EXPECT_NE(text.find("'NOT A NAME' is no environment variable name"), std::string::npos) << text;
+  EXPECT_NE(text.find("deploy.timeout must be"), std::string::npos) << text;
+}
+
+} // namespace
+} // namespace lg

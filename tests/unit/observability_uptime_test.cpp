@@ -26,6 +26,7 @@ std::int64_t now_ms() {
 struct Portal {
   std::string health_body = R"({"status":"ok","checks":{"db":{"status":"up"}}})";
   int health_status = 200;
+  double health_ms = 5; ///< how long the health endpoint takes to answer
   std::string status_doc;
 };
 
@@ -54,8 +55,11 @@ struct World {
       config = std::move(*parsed);
     http.handler = [this](const net::HttpRequest& req) {
       auto path = req.url.substr(req.url.find('/', 8));
-      if (path == "/health")
-        return test::respond(portal.health_status, portal.health_body);
+      if (path == "/health") {
+        auto r = test::respond(portal.health_status, portal.health_body);
+        r.elapsed_ms = portal.health_ms;
+        return r;
+      }
       if (path == "/status.json" && !portal.status_doc.empty())
         return test::respond(200, portal.status_doc);
       return test::respond(404, "not found");
@@ -147,6 +151,13 @@ TEST(ObservabilityUptime, AHealthEndpointMustReportTheDatabaseAndExist) {
 
   w.portal.health_body = R"({"components":[{"name":"database","status":"UP"}]})";
   EXPECT_EQ(w.run().status, Status::pass);
+
+  w.portal.health_ms = 1500; // slower than a monitor's short timeout tolerates
+  r = w.run();
+  ASSERT_EQ(r.status, Status::fail);
+  EXPECT_NE(messages(r).find("the health endpoint /health took 1500 ms"), std::string::npos)
+      << messages(r);
+  w.portal.health_ms = 5;
 
   w.portal.health_status = 404;
   r = w.run();

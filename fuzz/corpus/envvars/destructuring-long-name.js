@@ -1,0 +1,2 @@
+const { DATABASE_URL, SESSION_SECRsecret, wwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwwPORT =]30 ...`rest } = process.env;
+const # 
