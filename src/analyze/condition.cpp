@@ -193,36 +193,6 @@ bool is_unit(std::string_view word) {
   return unit_ms(word) > 0;
 }
 
-/// The JSON path subset of json_path_get: `$`, then `.key`, `['key']` or `[index]` steps.
-bool valid_json_path(std::string_view path) {
-  if (path.empty() || path.front() != '$')
-    return false;
-  size_t i = 1;
-  while (i < path.size()) {
-    if (path[i] == '.') {
-      size_t start = ++i;
-      while (i < path.size() && path[i] != '.' && path[i] != '[')
-        ++i;
-      if (i == start)
-        return false;
-    } else if (path[i] == '[') {
-      size_t end = path.find(']', i);
-      if (end == std::string_view::npos)
-        return false;
-      auto inner = path.substr(i + 1, end - i - 1);
-      i = end + 1;
-      if (inner.size() >= 2 && (inner.front() == '\'' || inner.front() == '"') &&
-          inner.back() == inner.front())
-        continue;
-      if (inner.empty() || !std::all_of(inner.begin(), inner.end(), is_digit))
-        return false;
-    } else {
-      return false;
-    }
-  }
-  return true;
-}
-
 // ---- parsing ------------------------------------------------------------------------------------
 
 /// A value as written: a quoted string (unescaped) or a bare word.
@@ -551,7 +521,7 @@ private:
           what += fmt::format(", found {}", found());
         return fail(pos, what);
       }
-      if (!valid_json_path(path))
+      if (!is_json_path(path))
         return fail(pos,
                     fmt::format("malformed JSON path \"{}\" (use $.a.b[0] or $['a-b'])", path));
       c.argument = std::string(path);

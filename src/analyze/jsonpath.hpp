@@ -7,6 +7,9 @@
 
 namespace lg::analyze {
 
+/// Whether `path` is in the subset: `$`, then `.key`, `['key']` or `[index]` steps.
+bool is_json_path(std::string_view path);
+
 /// The value at `path` in `doc`, or nullptr when a step is missing or the path is malformed.
 const nlohmann::json* json_path_get(const nlohmann::json& doc, std::string_view path);
 
