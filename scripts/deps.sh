@@ -10,7 +10,7 @@ packages=(
   libsqlite3-dev libargon2-dev libcpp-httplib-dev libhyperscan-dev libre2-dev libtomlplusplus-dev
   libgit2-dev zlib1g-dev git libpsl-dev publicsuffix libc-ares-dev libboost-dev
   # tests
-  libgtest-dev libgmock-dev python3-jsonschema swaks knot openssl chromium
+  libgtest-dev libgmock-dev python3-jsonschema swaks knot openssl chromium strace
   # benchmarks
   wrk hyperfine ripgrep sqlmap testssl.sh sslscan
 )

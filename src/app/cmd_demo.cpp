@@ -156,6 +156,28 @@ std::string demo_monitor_yaml(const DemoConfigExtras& extras) {
                      alerts, extras.monitor_store);
 }
 
+namespace {
+
+/// The demo's `deploy:` and `handover:` sections over its repository: the hardened one has the
+/// migration and rollback commands and a whole handover, the flawed one names an owner only.
+std::string demo_deploy_yaml(const std::string& repo, bool hardened) {
+  std::string out = fmt::format("deploy:\n  repo: \"{}\"\n  build: node scripts/build.js\n"
+                                "  test: node --test\n",
+                                repo);
+  if (!hardened)
+    return out + "handover: {owners: [alice@acme.test]}\n";
+  return out + "  migrate: migrate -path db/migrations -database \"$DATABASE_URL\" up\n"
+               "  rollback: deploy/release.sh rollback --dry-run\n"
+               "  run_rollback: true\n"
+               "handover:\n"
+               "  owners: [alice@acme.test, bob@acme.test]\n"
+               "  approver: alice@acme.test (release manager)\n"
+               "  support: support@acme.test, answered within one working day\n"
+               "  secrets: the team vault, folder client-portal/production\n";
+}
+
+} // namespace
+
 std::string demo_config_yaml(const std::string& base_url, const std::string& repo,
                              const DemoConfigExtras& extras) {
   std::string accounts;
@@ -211,8 +233,8 @@ perf: {{users: 12, think_time: 100ms, duration: 3s, warmup: 500ms}}
                                : fmt::format("mail: {{smtp_sink: \"{}\"}}\n", extras.smtp_sink),
       repo.empty() ? std::string()
                    : fmt::format("secrets: {{paths: [\"{0}\"], repo: \"{0}\", "
-                                 "history: true, logs: [\"{0}/logs/*.log*\"]}}\n",
-                                 repo),
+                                 "history: true, logs: [\"{0}/logs/*.log*\"]}}\n{1}",
+                                 repo, demo_deploy_yaml(repo, extras.hardened)),
       extras.log_file.empty() ? std::string()
                               : fmt::format("logs: {{files: [\"{}\"], error_request: {{path: "
                                             "/api/reports/export}}}}\n",
@@ -257,9 +279,10 @@ int run_demo(const DemoOptions& options) {
   }
   fmt::print(stderr, "launchgate demo: sample portal at {}, its repository at {} ({})\n",
              portal.base_url(), repo.path(),
-             options.hardened ? "hardened: no planted flaws"
-                              : fmt::format("planted flaws: {}, committed-secret",
-                                            fmt::join(k_default_flaws, ", ")));
+             options.hardened
+                 ? "hardened: no planted flaws"
+                 : fmt::format("planted flaws: {}, {}", fmt::join(k_default_flaws, ", "),
+                               fmt::join(k_demo_repo_flaws, ", ")));
 
   DemoZone zone;
   auto zone_file = zone.write(options.hardened);
@@ -280,9 +303,10 @@ int run_demo(const DemoOptions& options) {
     }
   } remove_store{monitor_store};
 
-  auto config = parse_config(demo_config_yaml(portal.base_url(), repo.path(),
-                                              {sink, "", *zone_file, log_file, monitor_store}),
-                             "<demo>", "");
+  auto config = parse_config(
+      demo_config_yaml(portal.base_url(), repo.path(),
+                       {sink, "", *zone_file, log_file, monitor_store, options.hardened}),
+      "<demo>", "");
   if (!config) {
     fmt::print(stderr, "launchgate demo: internal config error:\n{}\n", config.error().message);
     return 3;

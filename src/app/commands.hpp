@@ -28,14 +28,16 @@ struct DemoConfigExtras {
                              ///< logs.error_request; empty: no logs section
   std::string monitor_store; ///< monitor.store of a monitor: section (home, bob's records,
                              ///< health; alerts to the mail sink); empty: no monitor section
+  bool hardened = false;     ///< with a repository: the deploy and handover sections of the
+                             ///< hardened demo (migrate, rollback, a whole handover)
 };
 
 /// The demo zone: portal.test as the sample portal's mail domain publishes it, with a broken SPF
 /// record, monitoring-only DMARC and a 1024-bit DKIM key unless `hardened`.
 std::string demo_zone(bool hardened);
 
-/// The built-in config of the demo for a portal at `base_url`, with the secrets gate on the
-/// repository fixture at `repo` when it is given, the session gate's flows (logout, reset,
+/// The built-in config of the demo for a portal at `base_url`, with the secrets and deploy gates
+/// on the repository fixture at `repo` when it is given, the session gate's flows (logout, reset,
 /// invite as alice), and the email gate over the demo zone when `extras.zone_file` is given.
 std::string demo_config_yaml(const std::string& base_url, const std::string& repo = "",
                              const DemoConfigExtras& extras = {});

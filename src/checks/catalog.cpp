@@ -379,7 +379,8 @@ std::vector<CheckMeta> build_catalog() {
           .severity = Severity::medium,
           .title = "Schema changes are versioned migrations applied by the deploy",
           .summary = "Looks for the migration tool and directory, checks the migrations are "
-                     "committed and ordered, and that the deploy runs them",
+                     "committed, ordered and reversible and that a command applies them, and "
+                     "that the docs ask for no manual database edit",
           .fix = "Put every schema change in a numbered, committed migration that the deploy "
                  "applies (never by hand), keep each compatible with the previous release, and "
                  "write its down step or restore path.",
@@ -391,10 +392,14 @@ std::vector<CheckMeta> build_catalog() {
           .gate = "deploy",
           .severity = Severity::medium,
           .title = "A rollback procedure is written and has been tried",
-          .summary = "Runs the configured rollback command in dry-run mode and checks that it "
-                     "succeeds and names the release it would restore",
+          .summary = "Finds and quotes the rollback procedure written in the README, a runbook "
+                     "or docs/, checks that deploy.rollback is configured and, with "
+                     "deploy.run_rollback, runs it in its dry-run form: it must succeed and name "
+                     "the release it would restore",
           .fix = "Script the rollback (redeploy the previous build artifact and, where needed, "
-                 "revert its migration), describe it in the runbook, and rehearse it on staging "
+                 "revert its migration) with a dry-run mode that names the release it would "
+                 "restore, describe it under a Rollback heading of the README or runbook, set "
+                 "deploy.rollback to the dry run, and rehearse the real rollback on staging "
                  "before launch.",
           .effort_hours = 3,
           .references = {"ASVS 14.1.4", "NIST SP 800-34 Rev. 1"},
@@ -418,12 +423,16 @@ std::vector<CheckMeta> build_catalog() {
           .id = "deploy.handover",
           .gate = "deploy",
           .severity = Severity::medium,
-          .title = "A handover names owners, an approver and a support contact",
-          .summary = "Checks the handover section of the configuration and looks for a runbook "
-                     "covering deploy, rollback and contacts",
-          .fix = "Write a short runbook that names the owners, the launch approver and the support "
-                 "address and says how to deploy, roll back and rotate secrets; list the contacts "
-                 "under handover in launchgate.yaml.",
+          .title = "A handover names owners, an approver, a support contact and the rollback "
+                   "steps",
+          .summary = "Builds the handover checklist from the run and the handover section "
+                     "(owners or CODEOWNERS, approver, support, secrets, commands, the written "
+                     "rollback procedure, monitors and alert routes, runbooks) and checks that "
+                     "nothing the next person needs is missing",
+          .fix = "Name the owners (or commit a CODEOWNERS file), the approver of production "
+                 "changes, the support contact and where the secrets live under handover in "
+                 "launchgate.yaml; write the rollback steps in the README or a runbook; give the "
+                 "monitor checks and an alert route.",
           .effort_hours = 2,
           .references = {"ASVS 14.1.4"},
       },

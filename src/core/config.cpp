@@ -260,6 +260,9 @@ const std::vector<Key>& schema() {
         {"env_example", Kind::string},
         {"staging_env", Kind::string},
         {"production_env", Kind::string},
+        {"reads", Kind::string_list},
+        {"artifacts", Kind::string_list},
+        {"build_twice", Kind::boolean},
         {"timeout", Kind::string}}},
       {"handover",
        Kind::map,
@@ -1384,6 +1387,19 @@ void build_deploy(const YAML::Node& root, Config& c, Validator& v) {
     else
       dc.timeout_ms = ms;
   }
+  dc.reads = strings(get(d, "reads"));
+  for (const auto& read : dc.reads)
+    if (!read.starts_with("/") && !read.starts_with("~/"))
+      v.add(get(d, "reads"), fmt::format("deploy.reads: '{}' must be an absolute path (or start "
+                                         "with ~/)",
+                                         read));
+  dc.artifacts = strings(get(d, "artifacts"));
+  for (const auto& artifact : dc.artifacts)
+    if (artifact.starts_with("/") || artifact.find("..") != std::string::npos)
+      v.add(get(d, "artifacts"), fmt::format("deploy.artifacts: '{}' must be a path inside the "
+                                             "repository",
+                                             artifact));
+  dc.build_twice = scalar(get(d, "build_twice"), "true") != "false";
   const auto& h = get(root, "handover");
   c.handover.owners = strings(get(h, "owners"));
   c.handover.approver = std::string(trim(scalar(get(h, "approver"))));

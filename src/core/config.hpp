@@ -256,6 +256,10 @@ struct DeployConfig {
   std::string staging_env;            ///< staging's variables (an env file)
   std::string production_env;         ///< production's variables (an env file)
   long long timeout_ms = 20LL * 60 * 1000; ///< each command's time limit
+  std::vector<std::string> reads;          ///< paths outside the clone the build may open
+  std::vector<std::string> artifacts; ///< what the build produces (relative to the repo); empty:
+                                      ///< the files it creates in its output folders
+  bool build_twice = true;            ///< deploy.clean-build builds a second clone and compares
 };
 
 /// `handover:`: who owns the portal after launch.

@@ -73,8 +73,15 @@ Expected<ProcessResult> run_process(const ProcessOptions& options,
   if (!options.cwd.empty())
     posix_spawn_file_actions_addchdir_np(&actions, options.cwd.c_str());
 
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  if (options.own_group) {
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+    posix_spawnattr_setpgroup(&attributes, 0);
+  }
+
   std::vector<std::string> env_strings;
-  for (char** e = environ; e != nullptr && *e != nullptr; ++e)
+  for (char** e = environ; !options.clear_env && e != nullptr && *e != nullptr; ++e)
     env_strings.emplace_back(*e);
   for (const auto& add : options.env) {
     auto name = add.substr(0, add.find('=') + 1);
@@ -92,8 +99,10 @@ Expected<ProcessResult> run_process(const ProcessOptions& options,
   argv.push_back(nullptr);
 
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), envp.data());
+  int rc = posix_spawnp(&pid, argv[0], &actions, &attributes, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
+  const pid_t target = options.own_group ? -pid : pid;
   if (rc != 0)
     return unexpected(ErrorKind::io,
                       fmt::format("cannot run {}: {}", options.argv[0], std::strerror(rc)));
@@ -113,7 +122,7 @@ Expected<ProcessResult> run_process(const ProcessOptions& options,
                       .count();
       if (left <= 0) {
         result.timed_out = true;
-        kill(pid, SIGKILL); // stop reading too: a grandchild may hold the pipes open
+        kill(target, SIGKILL); // stop reading too: a grandchild may hold the pipes open
         break;
       }
       wait_ms = static_cast<int>(left);
@@ -142,11 +151,13 @@ Expected<ProcessResult> run_process(const ProcessOptions& options,
         result.stderr_text.append(chunk.substr(0, room));
       } else if (!result.stopped && !on_output(chunk)) {
         result.stopped = true;
-        kill(pid, SIGTERM);
+        kill(target, SIGTERM);
       }
     }
   }
   result.exit_code = wait_child(pid);
+  if (options.own_group)
+    kill(-pid, SIGKILL); // what the command left running in the background
   return result;
 }
 

@@ -16,6 +16,9 @@ struct ProcessOptions {
   std::vector<std::string> argv; ///< argv[0] is looked up on PATH
   std::string cwd;               ///< empty: the current directory
   std::vector<std::string> env;  ///< NAME=value entries added to the environment
+  bool clear_env = false;        ///< the child gets `env` only, nothing of ours
+  bool own_group = false;        ///< the child leads a new process group, and a timeout or a stop
+                                 ///< kills the whole group (a build's compilers, a test's server)
   size_t stderr_limit = 8192;    ///< bytes of stderr kept for messages
   size_t chunk_bytes = 1 << 20;  ///< largest chunk handed to the callback
   int timeout_ms = 0;            ///< > 0: the child is killed once this much time has passed

@@ -18,6 +18,9 @@ std::string_view trim(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
 /// Splits `s` at every `sep`; empty fields are kept.
 std::vector<std::string_view> split(std::string_view s, char sep);
+
+/// The lines of `text`, each without its '\n' or "\r\n"; no empty last line for a final '\n'.
+std::vector<std::string_view> split_lines(std::string_view text);
 /// True when `s` starts with `prefix` ignoring ASCII case.
 bool istarts_with(std::string_view s, std::string_view prefix);
 

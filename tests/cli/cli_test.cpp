@@ -167,10 +167,13 @@ TEST(Cli, DemoIsNotReadyWithItsPlantedFlawsFailingAndWritesTheHtml) {
   EXPECT_EQ(failing,
             (std::set<std::string>{
                 "access.unauthenticated", "access.cross-tenant-read", "access.filter-tampering",
-                "access.role-escalation", "access.mass-assignment", "session.cookie-flags",
-                "session.logout", "session.lifetime", "session.reset-token", "session.cors",
-                "session.login-rate-limit", "input.injection", "domain.headers", "secrets.history",
-                "email.spf", "observability.uptime", "observability.log-leaks"}));
+                "access.role-escalation", "access.mass-assignment",   "session.cookie-flags",
+                "session.logout",         "session.lifetime",         "session.reset-token",
+                "session.cors",           "session.login-rate-limit", "input.injection",
+                "domain.headers",         "secrets.history",          "email.spf",
+                "observability.uptime",   "observability.log-leaks",  "deploy.clean-build",
+                "deploy.pinned-deps",     "deploy.migrations",        "deploy.rollback",
+                "deploy.config",          "deploy.handover"}));
   EXPECT_TRUE(report["requests"]["access"].get<int>() > 0) << report["requests"].dump();
   // The committed-secret flaw: in history only (deleted at HEAD), where it first entered.
   for (const auto& c : report["checks"])
@@ -223,9 +226,11 @@ TEST(Cli, HardenedDemoPassesEveryImplementedCheckAndIsIncomplete) {
   // access (6, writes allowed on the demo's own portal), input (4), session (10 of 11: not jwt,
   // the demo's sessions are opaque), domain.headers, the secrets gate (4), the email gate on
   // the hardened demo zone (4 of 5: email.mta-sts skips, its policy host is outside the scope)
-  // perf.lcp (headless Chromium, which scripts/deps.sh installs) and the observability gate (3:
-  // the short-lived monitor's history and the health route; the portal's request log).
-  EXPECT_EQ(passed, 33);
+  // perf.lcp (headless Chromium, which scripts/deps.sh installs), the observability gate (3:
+  // the short-lived monitor's history and the health route; the portal's request log) and the
+  // deploy gate (6: the demo repository really built and tested twice in clean clones, its
+  // rollback's dry run tried).
+  EXPECT_EQ(passed, 39);
 }
 
 TEST(Cli, OneRunWritesAllSixFormats) {

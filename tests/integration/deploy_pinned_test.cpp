@@ -2,10 +2,7 @@
 // fresh git repository and committed: the ready ones pass, the not-ready ones fail on their
 // planted flaws; a lock file on disk but not committed is a finding; no deploy section skips.
 
-#include "checks/catalog.hpp"
-#include "checks/registry.hpp"
-#include "support/test_support.hpp"
-#include "unit/fakes.hpp"
+#include "integration/deploy_support.hpp"
 
 #include <gtest/gtest.h>
 
@@ -17,32 +14,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path k_fixtures = fs::path(LG_SOURCE_DIR) / "tests/fixtures/deploy";
-
 /// Copies fixture `name` into `repo` (skipping `except`), commits it, then writes `except`.
 void plant(test::GitRepo& repo, const std::string& name, const std::string& except = "") {
-  fs::copy(k_fixtures / name, repo.path(), fs::copy_options::recursive);
-  std::string held;
-  if (!except.empty()) {
-    held = test::read_file(repo.path() / except);
-    fs::remove(repo.path() / except);
-  }
-  repo.commit("fixture " + name);
-  if (!except.empty())
-    repo.write(except, held);
+  test::plant_fixture(repo, name, except);
 }
 
 CheckResult run_over(const std::string& dir, const std::string& deploy = "") {
   std::string yaml = "target:\n  base_url: http://portal.test\n";
   yaml += deploy.empty() ? "deploy:\n  repo: " + dir + "\n" : deploy;
-  auto config = parse_config(yaml, "t", "");
-  EXPECT_TRUE(config) << config.error().message;
-  test::FakeHttp http;
-  test::FakeClock clock;
-  engine::Context context(*config, {http, clock}, {});
-  auto result = run_deploy_pinned_deps(context, *find_check("deploy.pinned-deps"));
-  EXPECT_TRUE(http.seen.empty()) << "files only";
-  return result;
+  return test::run_deploy_check("deploy.pinned-deps", yaml);
 }
 
 std::set<std::string> whats(const CheckResult& r) {
@@ -143,7 +123,7 @@ TEST(DeployPinned, OutOfSyncLockAndVersionTagsWarn) {
 
 TEST(DeployPinned, OutsideGitFilesOnDiskCountAndTheReasonSaysSo) {
   test::TempDir dir;
-  fs::copy(k_fixtures / "node-ready", dir.path(), fs::copy_options::recursive);
+  fs::copy(test::k_deploy_fixtures / "node-ready", dir.path(), fs::copy_options::recursive);
   auto r = run_over(dir.path().string());
   EXPECT_EQ(r.status, Status::pass) << dump(r);
   EXPECT_NE(r.reason.find("not a git repository"), std::string::npos) << r.reason;

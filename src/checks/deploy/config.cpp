@@ -5,6 +5,7 @@
 // (the secrets engine), and deploy.staging_env and deploy.production_env defining the same keys.
 
 #include "analyze/envvars.hpp"
+#include "checks/deploy/repo.hpp"
 #include "checks/preconditions.hpp"
 #include "checks/registry.hpp"
 #include "checks/secrets/scan.hpp"
@@ -28,27 +29,10 @@ constexpr size_t k_max_files = 20000;
 constexpr std::uintmax_t k_max_file_bytes = 2U << 20;
 constexpr size_t k_max_locations = 100;
 
-bool skipped_dir(const std::string& name) {
-  static const std::set<std::string> k_dirs = {
-      "node_modules", "vendor",      ".git",  "build", "dist",
-      "out",          "target",      ".next", ".nuxt", ".output",
-      ".svelte-kit",  "__pycache__", ".venv", "venv",  "bower_components",
-      "coverage",     ".tox",        ".cache"};
-  return k_dirs.count(name) > 0 || name.rfind("build-", 0) == 0 ||
-         name.rfind("cmake-build", 0) == 0;
-}
+using deploy::skipped_dir;
 
 std::optional<std::string> read_text(const fs::path& path) {
-  std::error_code ec;
-  auto size = fs::file_size(path, ec);
-  if (ec || size > k_max_file_bytes)
-    return std::nullopt;
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return std::nullopt;
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  return deploy::read_text_file(path, k_max_file_bytes);
 }
 
 struct Uses {
@@ -61,11 +45,24 @@ struct Uses {
   bool truncated = false;
 };
 
+/// Test code is not the deployed app: the variables it reads are not the app's configuration.
+bool test_dir(const std::string& name) {
+  return name == "tests" || name == "test" || name == "spec" || name == "__tests__" ||
+         name == "e2e";
+}
+
+bool test_file(const std::string& name) {
+  auto dot = name.find('.');
+  std::string stem = name.substr(0, dot);
+  return name.find(".test.") != std::string::npos || name.find(".spec.") != std::string::npos ||
+         stem.ends_with("_test") || stem.ends_with("_spec") || stem.rfind("test_", 0) == 0;
+}
+
 bool is_markdown_doc(const std::string& rel) {
   auto slash = rel.rfind('/');
   std::string name = slash == std::string::npos ? rel : rel.substr(slash + 1);
   bool md = name.size() > 3 && name.substr(name.size() - 3) == ".md";
-  if (slash == std::string::npos && name.rfind("README", 0) == 0)
+  if (name.rfind("README", 0) == 0) // a folder's README documents that folder
     return true;
   return md && rel.rfind("docs/", 0) == 0;
 }
@@ -78,11 +75,11 @@ Uses collect(const fs::path& repo) {
     const auto& entry = *it;
     std::string name = entry.path().filename().string();
     if (entry.is_directory(ec)) {
-      if (skipped_dir(name))
+      if (skipped_dir(name) || test_dir(name))
         it.disable_recursion_pending();
       continue;
     }
-    if (!entry.is_regular_file(ec) || entry.is_symlink(ec))
+    if (!entry.is_regular_file(ec) || entry.is_symlink(ec) || test_file(name))
       continue;
     std::string rel = entry.path().lexically_relative(repo).generic_string();
     auto source = analyze::env_source_for(name);

@@ -5,6 +5,7 @@
 // images and CI actions pinned, install commands that honour the lock file.
 
 #include "analyze/deps.hpp"
+#include "checks/deploy/repo.hpp"
 #include "checks/preconditions.hpp"
 #include "checks/registry.hpp"
 #include "util/git.hpp"
@@ -24,67 +25,12 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr size_t k_max_files = 20000;
 constexpr std::uintmax_t k_max_file_bytes = 5ULL << 20;
 
-/// The files of the tree, relative to its root with '/' separators.
-struct TreeFiles {
-  std::set<std::string> files;
-  std::vector<std::string> notes;
-};
-
-bool skipped_dir(const std::string& name) {
-  static const std::set<std::string> k_skip = {
-      "node_modules", "vendor", ".git",  "build",       "dist", "target",
-      "out",          ".venv",  "venv",  "__pycache__", ".tox", "bower_components",
-      ".gradle",      ".next",  ".cache"};
-  return k_skip.count(name) != 0 || name.rfind("build-", 0) == 0 ||
-         name.rfind("cmake-build-", 0) == 0;
-}
-
-TreeFiles walk_tree(const fs::path& root) {
-  TreeFiles out;
-  std::error_code ec;
-  fs::recursive_directory_iterator it(root, fs::directory_options::skip_permission_denied, ec);
-  size_t large = 0;
-  for (; !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    const auto& entry = *it;
-    std::error_code e2;
-    if (entry.is_symlink(e2))
-      continue;
-    if (entry.is_directory(e2)) {
-      if (skipped_dir(entry.path().filename().string()))
-        it.disable_recursion_pending();
-      continue;
-    }
-    if (!entry.is_regular_file(e2))
-      continue;
-    if (out.files.size() >= k_max_files) {
-      out.notes.push_back(fmt::format("stopped after {} files", k_max_files));
-      break;
-    }
-    if (entry.file_size(e2) > k_max_file_bytes) {
-      ++large;
-      continue;
-    }
-    out.files.insert(entry.path().lexically_relative(root).generic_string());
-  }
-  if (ec)
-    out.notes.push_back(fmt::format("the walk stopped: {}", ec.message()));
-  if (large > 0)
-    out.notes.push_back(fmt::format("{} file(s) over 5 MiB skipped", large));
-  return out;
-}
+using deploy::walk_tree;
 
 std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text;
-  if (!in)
-    return text;
-  text.resize(k_max_file_bytes);
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
-  return text;
+  return deploy::read_text_file(path, k_max_file_bytes).value_or("");
 }
 
 std::string parent_of(const std::string& rel) {
