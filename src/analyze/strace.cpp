@@ -183,7 +183,8 @@ void parse_strace(std::string_view text, Trace& trace) {
     bool write = name == "creat" || args.find("O_WRONLY") != std::string_view::npos ||
                  args.find("O_RDWR") != std::string_view::npos ||
                  args.find("O_CREAT") != std::string_view::npos;
-    trace.opens.push_back({std::move(path), write});
+    if (trace.seen.insert((write ? "w:" : "r:") + path).second)
+      trace.opens.push_back({std::move(path), write});
   }
 }
 

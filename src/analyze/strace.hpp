@@ -7,11 +7,12 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace lg::analyze {
 
-/// At most this many opens and as many program starts are kept.
+/// At most this many distinct opens and as many program starts are kept.
 inline constexpr size_t k_trace_max_events = 200000;
 
 struct FileOpen {
@@ -20,10 +21,13 @@ struct FileOpen {
 };
 
 struct Trace {
-  std::vector<FileOpen> opens;                 ///< successful opens of files (not directories)
+  std::vector<FileOpen> opens; ///< successful opens of files (not directories), each path once for
+                               ///< reading and once for writing: a compiler opens the same
+                               ///< headers for every file it builds
   std::vector<std::vector<std::string>> execs; ///< argv of every successful execve
   size_t unparsed = 0;                         ///< lines that matched no form (counted)
   bool truncated = false;                      ///< the bound was reached
+  std::unordered_set<std::string> seen;        ///< "r:path" / "w:path" of the opens kept
 };
 
 /// Adds the events of one strace output file to `trace`.

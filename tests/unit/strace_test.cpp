@@ -52,6 +52,20 @@ openat(AT_FDCWD</>, "weird", O_RDONLY) = 3</a\x3eb>
   EXPECT_EQ(strace_unescape(R"(\\ \" \101\x41 \q)"), "\\ \" AA q");
 }
 
+TEST(Strace, EachPathIsKeptOncePerKindOfOpen) {
+  Trace trace;
+  std::string text;
+  for (int i = 0; i < 1000; ++i)
+    text += "openat(AT_FDCWD</b>, \"/usr/include/stdio.h\", O_RDONLY) = 3</usr/include/stdio.h>\n";
+  text += "openat(AT_FDCWD</b>, \"x\", O_WRONLY|O_CREAT, 0644) = 4</usr/include/stdio.h>\n";
+  parse_strace(text, trace);
+  parse_strace(text, trace); // a second process of the same build
+  ASSERT_EQ(trace.opens.size(), 2u);
+  EXPECT_FALSE(trace.opens[0].write);
+  EXPECT_TRUE(trace.opens[1].write);
+  EXPECT_FALSE(trace.truncated);
+}
+
 TEST(Strace, GarbageIsCountedNotTrusted) {
   Trace trace;
   parse_strace("no parenthesis here\nopenat(AT_FDCWD, \"x\", O_RDONLY) = 3\n"
